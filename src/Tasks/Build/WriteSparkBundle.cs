@@ -1,0 +1,91 @@
+using System;
+using System.IO;
+using System.Linq;
+using Microsoft.Build.Framework;
+using Microsoft.Build.Utilities;
+using SparkShip.Tasks.Hashing;
+using SparkShip.Tasks.Planning;
+using SparkShip.Tasks.Writing;
+
+namespace SparkShip.Tasks.Build
+{
+    /// <summary>Bundle step (after compile): writes the layers' archives and the manifest, and says so in one line.</summary>
+    public sealed class WriteSparkBundle : Task
+    {
+        [Required] public ITaskItem[] BundleFiles { get; set; } = Array.Empty<ITaskItem>();
+        [Required] public string BundleDirectory { get; set; } = "";
+        [Required] public string BundleDirectoryName { get; set; } = "";
+        [Required] public string StateDirectory { get; set; } = "";
+        [Required] public string AssemblyName { get; set; } = "";
+        [Required] public string TargetFramework { get; set; } = "";
+        [Required] public string ClusterRuntimeIdentifier { get; set; } = "";
+        [Required] public string AppArchive { get; set; } = "";
+        [Required] public string AppFingerprint { get; set; } = "";
+        public string DependencyArchive { get; set; } = "";
+        public string DependencyFingerprint { get; set; } = "";
+        public string SparkVersion { get; set; } = "";
+        public int RetainCount { get; set; } = 3;
+        /// <summary>Warn above this many megabytes of archives (0: never).</summary>
+        public int SizeWarningThresholdMB { get; set; }
+        public string ProjectName { get; set; } = "";
+
+        [Output] public ITaskItem[] Archives { get; private set; } = Array.Empty<ITaskItem>();
+        [Output] public ITaskItem[] RetainedArchives { get; private set; } = Array.Empty<ITaskItem>();
+        [Output] public string ManifestFile { get; private set; } = "";
+
+        public override bool Execute()
+        {
+            var cache = FileHashCache.Load(Path.Combine(StateDirectory, "hashes.cache"));
+            var request = new BundleWriteRequest
+            {
+                BundleDirectory = Path.GetFullPath(BundleDirectory),
+                StateDirectory = Path.GetFullPath(StateDirectory),
+                RetainCount = RetainCount,
+                SizeWarningThreshold = SizeWarningThresholdMB * 1024L * 1024L,
+                Identity = new BundleIdentity
+                {
+                    SdkVersion = TaskSupport.SdkVersion,
+                    AssemblyName = AssemblyName,
+                    TargetFramework = TargetFramework,
+                    Directory = BundleDirectoryName,
+                    ClusterRuntimeIdentifier = ClusterRuntimeIdentifier,
+                    SparkVersion = SparkVersion.Length == 0 ? null : SparkVersion,
+                    AppArchive = AppArchive,
+                    AppFingerprint = AppFingerprint,
+                    DependencyArchive = DependencyArchive,
+                    DependencyFingerprint = DependencyFingerprint,
+                },
+                Files = BundleFiles.Select(i => new BundleFileRef(
+                    Path.GetFullPath(i.ItemSpec),
+                    i.GetMetadata("ArchivePath"),
+                    string.Equals(i.GetMetadata("Layer"), "deps", StringComparison.OrdinalIgnoreCase) ? BundleLayer.Dependencies : BundleLayer.App)).ToList(),
+            };
+
+            BundleWriteResult result;
+            try
+            {
+                result = new BundleWriter(cache).Write(request);
+                cache.Save();
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                var file = (e as FileNotFoundException)?.FileName ?? BundleDirectory;
+                TaskSupport.Report(Log, e is FileNotFoundException ? Diagnostics.InputUnreadable(file, e.Message) : Diagnostics.WriteFailed(file, e.Message));
+                return false;
+            }
+            foreach (var d in result.Diagnostics) TaskSupport.Report(Log, d);
+            if (Log.HasLoggedErrors) return false;
+
+            Archives = result.Layers.Select(l => (ITaskItem)new TaskItem(l.ArchivePath)).ToArray();
+            RetainedArchives = result.RetainedArchives.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
+            ManifestFile = result.ManifestPath;
+
+            var layers = string.Join(", ", result.Layers.OrderBy(l => l.Name == BundleWriter.AppLayerName ? 0 : 1).Select(l =>
+                $"{Path.GetFileName(l.ArchivePath)} ({l.FileCount} files, {Diagnostics.FormatSize(l.ArchiveSize)}{(l.Written ? "" : ", unchanged")})"));
+            Log.LogMessage(MessageImportance.High, $"  {ProjectName} Spark bundle -> {EnsureSlash(request.BundleDirectory)}: {layers}");
+            return true;
+        }
+
+        private static string EnsureSlash(string dir) => dir.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? dir : dir + Path.DirectorySeparatorChar;
+    }
+}

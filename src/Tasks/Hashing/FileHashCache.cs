@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Text;
+using System.Threading.Tasks;
+
+namespace SparkShip.Tasks.Hashing
+{
+    /// <summary>
+    /// Content hashes and assembly facts of files, cached by (full path, size, last write time) in a file under obj/
+    /// and in memory for the life of the MSBuild node, so that a build where nothing changed never re-reads
+    /// hundreds of megabytes of packages. Entries written within <see cref="RacyWindow"/> of now are not cached:
+    /// a file rewritten twice within the file system's timestamp resolution could otherwise keep a stale hash.
+    /// </summary>
+    public sealed class FileHashCache
+    {
+        private const string Header = "sparkship-hash-cache/1";
+        internal static readonly TimeSpan RacyWindow = TimeSpan.FromSeconds(2);
+
+        // Shared across builds in one MSBuild node: keyed by full path, validated by size and timestamp.
+        private static readonly ConcurrentDictionary<string, Entry> ProcessCache = new(StringComparer.Ordinal);
+
+        private readonly string? _cacheFile;
+        private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+        private readonly ConcurrentDictionary<string, bool> _used = new(StringComparer.Ordinal);
+        private volatile bool _changed;
+
+        private FileHashCache(string? cacheFile) => _cacheFile = cacheFile;
+
+        /// <summary>Number of files whose content was actually read by this instance (for tests and benchmarks).</summary>
+        public int FilesRead => _filesRead;
+        private int _filesRead;
+
+        public static FileHashCache Load(string? cacheFile)
+        {
+            var cache = new FileHashCache(cacheFile);
+            if (cacheFile is null || !File.Exists(cacheFile)) return cache;
+            try
+            {
+                using var reader = new StreamReader(cacheFile, Encoding.UTF8);
+                if (reader.ReadLine() != Header) return cache;
+                string? line;
+                while ((line = reader.ReadLine()) != null)
+                {
+                    var parts = line.Split('\t');
+                    if (parts.Length != 5 || !long.TryParse(parts[1], out var size) || !long.TryParse(parts[2], out var ticks)) continue;
+                    cache._entries[parts[0]] = new Entry(size, ticks, parts[3].Length == 0 ? null : parts[3], AssemblyFacts.Deserialize(parts[4]));
+                }
+            }
+            catch (IOException) { /* an unreadable cache is an empty cache */ }
+            return cache;
+        }
+
+        public string GetHash(string fullPath)
+        {
+            var (stamp, entry) = Lookup(fullPath);
+            if (entry?.Hash != null) return entry.Hash;
+            System.Threading.Interlocked.Increment(ref _filesRead);
+            var hash = ContentHash.OfFile(fullPath);
+            Store(fullPath, stamp, (entry ?? Entry.Empty(stamp)).WithHash(hash));
+            return hash;
+        }
+
+        public AssemblyFacts GetAssemblyFacts(string fullPath)
+        {
+            var (stamp, entry) = Lookup(fullPath);
+            if (entry?.Assembly != null) return entry.Assembly;
+            AssemblyFacts facts;
+            try { facts = AssemblyFacts.Read(fullPath); }
+            catch (BadImageFormatException) { facts = AssemblyFacts.NotManaged; }
+            Store(fullPath, stamp, (entry ?? Entry.Empty(stamp)).WithAssembly(facts));
+            return facts;
+        }
+
+        /// <summary>Hashes the files not yet known, using all cores: only a cold cache pays this.</summary>
+        public void Prefetch(IEnumerable<string> fullPaths)
+        {
+            var missing = fullPaths.Distinct(StringComparer.Ordinal).Where(p => Lookup(p).entry?.Hash == null).ToList();
+            if (missing.Count < 2)
+            {
+                foreach (var p in missing) GetHash(p);
+                return;
+            }
+            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p => GetHash(p));
+        }
+
+        /// <summary>Writes the cache back (atomically) if anything changed; forgets files not used by this build.</summary>
+        public void Save()
+        {
+            if (_cacheFile is null) return;
+            bool dropped = _entries.Keys.Any(k => !_used.ContainsKey(k));
+            if (!_changed && !dropped) return;
+            var builder = new StringBuilder();
+            builder.Append(Header).Append('\n');
+            var now = DateTime.UtcNow.Ticks;
+            foreach (var pair in _entries.Where(p => _used.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            {
+                var e = pair.Value;
+                if (now - e.LastWriteTicks < RacyWindow.Ticks) continue;
+                builder.Append(pair.Key).Append('\t').Append(e.Size).Append('\t').Append(e.LastWriteTicks).Append('\t')
+                       .Append(e.Hash ?? "").Append('\t').Append(e.Assembly?.Serialize() ?? "").Append('\n');
+            }
+            AtomicFile.WriteAllText(_cacheFile, builder.ToString());
+        }
+
+        private (Stamp stamp, Entry? entry) Lookup(string fullPath)
+        {
+            var info = new FileInfo(fullPath);
+            if (!info.Exists) throw new FileNotFoundException($"File not found: '{fullPath}'.", fullPath);
+            var stamp = new Stamp(info.Length, info.LastWriteTimeUtc.Ticks);
+            _used[fullPath] = true;
+            if (_entries.TryGetValue(fullPath, out var entry) && entry.Matches(stamp)) return (stamp, entry);
+            if (ProcessCache.TryGetValue(fullPath, out entry) && entry.Matches(stamp))
+            {
+                _entries[fullPath] = entry;
+                _changed = true;
+                return (stamp, entry);
+            }
+            return (stamp, null);
+        }
+
+        private void Store(string fullPath, Stamp stamp, Entry entry)
+        {
+            _entries[fullPath] = entry;
+            _changed = true;
+            if (DateTime.UtcNow.Ticks - stamp.Ticks >= RacyWindow.Ticks) ProcessCache[fullPath] = entry;
+        }
+
+        private readonly struct Stamp
+        {
+            public Stamp(long size, long ticks) { Size = size; Ticks = ticks; }
+            public long Size { get; }
+            public long Ticks { get; }
+        }
+
+        private sealed class Entry
+        {
+            public Entry(long size, long ticks, string? hash, AssemblyFacts? assembly)
+            {
+                Size = size; LastWriteTicks = ticks; Hash = hash; Assembly = assembly;
+            }
+            public long Size { get; }
+            public long LastWriteTicks { get; }
+            public string? Hash { get; }
+            public AssemblyFacts? Assembly { get; }
+            public static Entry Empty(Stamp s) => new(s.Size, s.Ticks, null, null);
+            public bool Matches(Stamp s) => s.Size == Size && s.Ticks == LastWriteTicks;
+            public Entry WithHash(string hash) => new(Size, LastWriteTicks, hash, Assembly);
+            public Entry WithAssembly(AssemblyFacts facts) => new(Size, LastWriteTicks, Hash, facts);
+        }
+    }
+}

@@ -1,0 +1,70 @@
+namespace SparkShip.Sdk.IntegrationTests.Infrastructure;
+
+/// <summary>Project trees the tests build. Each is what a user would write; nothing here mocks MSBuild.</summary>
+public static class Scenarios
+{
+    public const string HumanizerVersion = "2.14.1";
+    public const string SqliteVersion = "2.1.13";
+
+    /// <summary>
+    /// App (uses SparkShip.Sdk) → Lib (UDFs using a managed package, Humanizer, and a native one, SQLite via
+    /// SQLitePCLRaw, which ships libe_sqlite3 for many RIDs under runtimes/&lt;rid&gt;/native).
+    /// </summary>
+    public static TestProject AppWithLibrary(string name = "app", string? extraAppProperties = null, string? extraAppItems = null)
+    {
+        var p = new TestProject(name);
+        p.Write("Lib/Lib.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup>
+                <TargetFramework>net8.0</TargetFramework>
+                <Nullable>enable</Nullable>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Humanizer.Core" Version="{HumanizerVersion}" />
+                <PackageReference Include="SQLitePCLRaw.bundle_e_sqlite3" Version="{SqliteVersion}" />
+                <None Include="lib-data.txt" CopyToOutputDirectory="PreserveNewest" />
+              </ItemGroup>
+            </Project>
+            """);
+        p.Write("Lib/lib-data.txt", "data shipped by the library\n");
+        p.Write("Lib/TextUdfs.cs", """
+            using Humanizer;
+            namespace Lib;
+
+            public static class TextUdfs
+            {
+                /// <summary>A UDF body: managed dependency (Humanizer) and native one (SQLite through SQLitePCLRaw).</summary>
+                public static string Describe(string word)
+                {
+                    SQLitePCL.Batteries_V2.Init();
+                    int major = SQLitePCL.raw.sqlite3_libversion_number() / 1000000;
+                    return word.Humanize(LetterCasing.Title) + "|sqlite" + major + "|v1";
+                }
+            }
+            """);
+        p.Write("App/App.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="SparkShip.Sdk" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFramework>net8.0</TargetFramework>
+                <Nullable>enable</Nullable>
+                {extraAppProperties}
+              </PropertyGroup>
+              <ItemGroup>
+                <ProjectReference Include="../Lib/Lib.csproj" />
+                <Content Include="data/words.txt" CopyToOutputDirectory="PreserveNewest" />
+                {extraAppItems}
+              </ItemGroup>
+            </Project>
+            """);
+        p.Write("App/data/words.txt", "the quick brown fox\n");
+        p.Write("App/Program.cs", """
+            System.Console.WriteLine("app=" + SparkShip.SparkBundle.AppArchive);
+            System.Console.WriteLine("deps=" + SparkShip.SparkBundle.DependencyArchive);
+            System.Console.WriteLine("dir=" + SparkShip.SparkBundle.Directory);
+            System.Console.WriteLine("udf=" + Lib.TextUdfs.Describe("hello_world"));
+            """);
+        return p;
+    }
+}
