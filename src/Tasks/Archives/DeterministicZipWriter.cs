@@ -23,6 +23,9 @@ public static class DeterministicZipWriter
 {
     private const int StreamChunkSize = 1024 * 1024;
 
+    /// <summary>Cap on compressor threads, so that a "use everything" value cannot overflow the window arithmetic.</summary>
+    private const int MaxThreads = 256;
+
     /// <summary>Writes <paramref name="entries"/>, in that order, as a complete zip archive.</summary>
     /// <param name="destination">Seekable and writable, normally positioned at 0. Offsets are recorded as absolute
     /// positions, so anything before the current position becomes a prefix (as with a self-extractor stub). Anything
@@ -73,7 +76,7 @@ public static class DeterministicZipWriter
         var central = new CentralEntry[entries.Count];
         var results = new ZipEntryResult[entries.Count];
         byte[]? streamBuffer = null;
-        using (var pipeline = new CompressionPipeline(entries, buffered, options.Level, options.MaxParallelism, cancellationToken, diagnostics))
+        using (var pipeline = new CompressionPipeline(entries, buffered, options.Level, Math.Min(options.MaxParallelism, MaxThreads), cancellationToken, diagnostics))
         {
             for (int i = 0; i < entries.Count; i++)
             {
@@ -171,6 +174,17 @@ public static class DeterministicZipWriter
 
             long dataEnd = destination.Position;
             long compressedSize = dataEnd - dataOffset;
+            if (size == 0)
+            {
+                // Emptied since it was measured. DeflateStream writes nothing at all for no input, which is not a
+                // valid deflate stream, so make it the usual empty stored entry (the header is the same length or,
+                // with zip64, shorter).
+                destination.Position = headerOffset;
+                version = ZipFormat.VersionNeeded(false, headerOffset);
+                ZipFormat.WriteLocalHeader(destination, name, version, ZipFormat.MethodStored, crc: 0, size: 0, compressedSize: 0, zip64: false);
+                return new CentralEntry(name, version, ZipFormat.MethodStored, 0, 0, 0, headerOffset);
+            }
+
             if (!zip64 && (size >= ZipFormat.Max32 || compressedSize >= ZipFormat.Max32))
             {
                 // Only if the file grew past the measured length: redo it with room for zip64 sizes.

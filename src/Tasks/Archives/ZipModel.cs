@@ -36,7 +36,7 @@ public sealed class ZipWriteOptions
     public const long MaxInMemoryLimit = 1L << 30;
 
     /// <summary>Threads compressing entries of up to <see cref="InMemoryLimit"/> bytes.
-    /// At most twice this many entries are held in memory at once.</summary>
+    /// At most twice this many entries are held in memory at once. Values above 256 count as 256.</summary>
     public int MaxParallelism { get; set; } = Environment.ProcessorCount;
 
     public CompressionLevel Level { get; set; } = CompressionLevel.Optimal;

@@ -108,6 +108,7 @@ namespace SparkShip.Tasks.Build
                 var fp = new FingerprintBuilder(SdkVersion);
                 foreach (var f in deps) fp.Add("files", f.ArchivePath, cache.GetHash(f.SourcePath));
                 DependencyFingerprint = fp.Compute();
+                SaveFingerprintText("deps", fp);
                 DependencyArchive = BundleIdentity.ArchiveName(ArchivePrefix, "deps", DependencyFingerprint);
             }
 
@@ -154,7 +155,16 @@ namespace SparkShip.Tasks.Build
 
             foreach (var f in plan.Files.Where(f => f.Layer == BundleLayer.App))
                 fp.Add("files", f.ArchivePath, f.Kind == BundleFileKind.Compiled ? "compiled" : cache.GetHash(f.SourcePath));
+            SaveFingerprintText("app", fp);
             return fp.Compute();
+        }
+
+        // obj/…/sparkship/fingerprint-<layer>.txt: diff two of them to see why a layer got a new name.
+        private void SaveFingerprintText(string layer, FingerprintBuilder fp)
+        {
+            var path = Path.Combine(StateDirectory, $"fingerprint-{layer}.txt");
+            try { AtomicFile.WriteIfDifferent(path, fp.Text()); }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { Log.LogMessage(MessageImportance.Low, $"SparkShip: {path} not written: {e.Message}"); }
         }
 
         private IEnumerable<BundleCandidate> Candidates()

@@ -25,8 +25,8 @@ namespace SparkShip.Tasks.Build
         public string DependencyFingerprint { get; set; } = "";
         public string SparkVersion { get; set; } = "";
         public int RetainCount { get; set; } = 3;
-        /// <summary>Warn above this many megabytes of archives (0: never).</summary>
-        public int SizeWarningThresholdMB { get; set; }
+        /// <summary>Warn above this many megabytes of archives (decimals allowed; 0 or empty: never).</summary>
+        public string SizeWarningThresholdMB { get; set; } = "";
         public string ProjectName { get; set; } = "";
 
         [Output] public ITaskItem[] Archives { get; private set; } = Array.Empty<ITaskItem>();
@@ -41,7 +41,7 @@ namespace SparkShip.Tasks.Build
                 BundleDirectory = Path.GetFullPath(BundleDirectory),
                 StateDirectory = Path.GetFullPath(StateDirectory),
                 RetainCount = RetainCount,
-                SizeWarningThreshold = SizeWarningThresholdMB * 1024L * 1024L,
+                SizeWarningThreshold = ParseMegabytes(SizeWarningThresholdMB),
                 Identity = new BundleIdentity
                 {
                     SdkVersion = TaskSupport.SdkVersion,
@@ -61,6 +61,7 @@ namespace SparkShip.Tasks.Build
                     string.Equals(i.GetMetadata("Layer"), "deps", StringComparison.OrdinalIgnoreCase) ? BundleLayer.Dependencies : BundleLayer.App)).ToList(),
             };
 
+            if (Log.HasLoggedErrors) return false;
             BundleWriteResult result;
             try
             {
@@ -84,6 +85,15 @@ namespace SparkShip.Tasks.Build
                 $"{Path.GetFileName(l.ArchivePath)} ({l.FileCount} files, {Diagnostics.FormatSize(l.ArchiveSize)}{(l.Written ? "" : ", unchanged")})"));
             Log.LogMessage(MessageImportance.High, $"  {ProjectName} Spark bundle -> {EnsureSlash(request.BundleDirectory)}: {layers}");
             return true;
+        }
+
+        private long ParseMegabytes(string text)
+        {
+            if (string.IsNullOrWhiteSpace(text)) return 0;
+            if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb >= 0)
+                return (long)(mb * 1024 * 1024);
+            TaskSupport.Report(Log, Diagnostics.InvalidSetting("SparkBundleSizeWarningThresholdMB", text, "a number of megabytes, such as 512"));
+            return 0;
         }
 
         private static string EnsureSlash(string dir) => dir.EndsWith(Path.DirectorySeparatorChar.ToString(), StringComparison.Ordinal) ? dir : dir + Path.DirectorySeparatorChar;

@@ -11,8 +11,9 @@ namespace SparkShip.Tasks.Hashing
     /// <summary>
     /// Content hashes and assembly facts of files, cached by (full path, size, last write time) in a file under obj/
     /// and in memory for the life of the MSBuild node, so that a build where nothing changed never re-reads
-    /// hundreds of megabytes of packages. Entries written within <see cref="RacyWindow"/> of now are not cached:
-    /// a file rewritten twice within the file system's timestamp resolution could otherwise keep a stale hash.
+    /// hundreds of megabytes of packages. An entry whose file was written within <see cref="RacyWindow"/> of the
+    /// moment it was cached is "racy" (as in git's racy-index problem: the file could change again without its
+    /// size or time changing) and is re-hashed once per load before it is trusted; a match costs no rewrite.
     /// </summary>
     public sealed class FileHashCache
     {
@@ -46,7 +47,9 @@ namespace SparkShip.Tasks.Hashing
                 {
                     var parts = line.Split('\t');
                     if (parts.Length != 5 || !long.TryParse(parts[1], out var size) || !long.TryParse(parts[2], out var ticks)) continue;
-                    cache._entries[parts[0]] = new Entry(size, ticks, parts[3].Length == 0 ? null : parts[3], AssemblyFacts.Deserialize(parts[4]));
+                    bool racy = parts[0].Length > 0 && parts[0][0] == '?';
+                    var path = racy ? parts[0].Substring(1) : parts[0];
+                    cache._entries[path] = new Entry(size, ticks, parts[3].Length == 0 ? null : parts[3], AssemblyFacts.Deserialize(parts[4])) { Racy = racy };
                 }
             }
             catch (IOException) { /* an unreadable cache is an empty cache */ }
@@ -56,15 +59,21 @@ namespace SparkShip.Tasks.Hashing
         public string GetHash(string fullPath)
         {
             var (stamp, entry) = Lookup(fullPath);
-            if (entry?.Hash != null) return entry.Hash;
+            if (entry?.Hash != null && !entry.Racy) return entry.Hash;
             System.Threading.Interlocked.Increment(ref _filesRead);
             var hash = ContentHash.OfFile(fullPath);
+            if (entry != null && entry.Racy && entry.Hash == hash)
+            {
+                entry.Racy = false; // verified: same bytes, nothing to rewrite
+                return hash;
+            }
             Store(fullPath, stamp, (entry ?? Entry.Empty(stamp)).WithHash(hash));
             return hash;
         }
 
         public AssemblyFacts GetAssemblyFacts(string fullPath)
         {
+            if (Lookup(fullPath).entry is { Racy: true }) GetHash(fullPath); // verifies, or replaces a stale entry
             var (stamp, entry) = Lookup(fullPath);
             if (entry?.Assembly != null) return entry.Assembly;
             AssemblyFacts facts;
@@ -77,7 +86,7 @@ namespace SparkShip.Tasks.Hashing
         /// <summary>Hashes the files not yet known, using all cores: only a cold cache pays this.</summary>
         public void Prefetch(IEnumerable<string> fullPaths)
         {
-            var missing = fullPaths.Distinct(StringComparer.Ordinal).Where(p => Lookup(p).entry?.Hash == null).ToList();
+            var missing = fullPaths.Distinct(StringComparer.Ordinal).Where(p => Lookup(p).entry is not { Hash: not null, Racy: false }).ToList();
             if (missing.Count < 2)
             {
                 foreach (var p in missing) GetHash(p);
@@ -86,23 +95,31 @@ namespace SparkShip.Tasks.Hashing
             Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p => GetHash(p));
         }
 
-        /// <summary>Writes the cache back (atomically) if anything changed; forgets files not used by this build.</summary>
+        /// <summary>
+        /// Writes the cache back (atomically) if anything changed. Several tasks share the file, each using part of
+        /// it, so entries another task did not use are kept while their file is unchanged; stale ones are dropped.
+        /// </summary>
         public void Save()
         {
-            if (_cacheFile is null) return;
-            bool dropped = _entries.Keys.Any(k => !_used.ContainsKey(k));
-            if (!_changed && !dropped) return;
+            if (_cacheFile is null || !_changed) return;
             var builder = new StringBuilder();
             builder.Append(Header).Append('\n');
             var now = DateTime.UtcNow.Ticks;
-            foreach (var pair in _entries.Where(p => _used.ContainsKey(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal))
+            foreach (var pair in _entries.OrderBy(p => p.Key, StringComparer.Ordinal))
             {
                 var e = pair.Value;
-                if (now - e.LastWriteTicks < RacyWindow.Ticks) continue;
+                if (!_used.ContainsKey(pair.Key) && !StillMatches(pair.Key, e)) continue;
+                if (now - e.LastWriteTicks < RacyWindow.Ticks) builder.Append('?');
                 builder.Append(pair.Key).Append('\t').Append(e.Size).Append('\t').Append(e.LastWriteTicks).Append('\t')
                        .Append(e.Hash ?? "").Append('\t').Append(e.Assembly?.Serialize() ?? "").Append('\n');
             }
             AtomicFile.WriteAllText(_cacheFile, builder.ToString());
+        }
+
+        private static bool StillMatches(string path, Entry entry)
+        {
+            var info = new FileInfo(path);
+            return info.Exists && info.Length == entry.Size && info.LastWriteTimeUtc.Ticks == entry.LastWriteTicks;
         }
 
         private (Stamp stamp, Entry? entry) Lookup(string fullPath)
@@ -147,8 +164,10 @@ namespace SparkShip.Tasks.Hashing
             public AssemblyFacts? Assembly { get; }
             public static Entry Empty(Stamp s) => new(s.Size, s.Ticks, null, null);
             public bool Matches(Stamp s) => s.Size == Size && s.Ticks == LastWriteTicks;
+            /// <summary>Loaded from a cache saved within the racy window of the file's time: verify before trusting.</summary>
+            public bool Racy { get; set; }
             public Entry WithHash(string hash) => new(Size, LastWriteTicks, hash, Assembly);
-            public Entry WithAssembly(AssemblyFacts facts) => new(Size, LastWriteTicks, Hash, facts);
+            public Entry WithAssembly(AssemblyFacts facts) => new(Size, LastWriteTicks, Hash, facts) { Racy = Racy };
         }
     }
 }

@@ -63,7 +63,10 @@ namespace SparkShip.Tasks.Planning
             return this;
         }
 
-        public string Compute()
+        public string Compute() => ContentHash.OfText(Text());
+
+        /// <summary>The canonical text that is hashed: written to obj/ so a user can diff why a bundle name changed.</summary>
+        public string Text()
         {
             var text = new StringBuilder();
             foreach (var section in _sections)
@@ -72,7 +75,7 @@ namespace SparkShip.Tasks.Planning
                 section.Value.Sort(StringComparer.Ordinal);
                 foreach (var line in section.Value) text.Append(line).Append('\n');
             }
-            return ContentHash.OfText(text.ToString());
+            return text.ToString();
         }
 
         private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n");

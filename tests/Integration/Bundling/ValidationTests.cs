@@ -1,0 +1,109 @@
+using SparkShip.Sdk.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace SparkShip.Sdk.IntegrationTests.Bundling;
+
+/// <summary>The coded diagnostics of docs/diagnostics.md, each provoked by a real build.</summary>
+public class ValidationTests
+{
+    [Fact]
+    public void Two_different_files_flattening_to_one_name_are_an_error_naming_both()
+    {
+        var p = Scenarios.AppWithLibrary(extraAppItems: """
+            <None Include="native/a/libfoo.so" CopyToOutputDirectory="PreserveNewest" />
+            <None Include="native/b/libfoo.so" CopyToOutputDirectory="PreserveNewest" />
+            """);
+        p.Write("App/native/a/libfoo.so", "first");
+        p.Write("App/native/b/libfoo.so", "second");
+
+        var build = p.Build("App/App.csproj").AssertFailure();
+
+        var error = Assert.Single(build.Diagnostics("SSHIP0003"));
+        Assert.Contains("libfoo.so", error);
+        Assert.Contains(p.PathOf("App/native/a/libfoo.so"), error);
+        Assert.Contains(p.PathOf("App/native/b/libfoo.so"), error);
+        Assert.False(Directory.Exists(p.PathOf("App/bin/Debug/net8.0/spark-bundle")));
+    }
+
+    [Fact]
+    public void Identical_files_flattening_to_one_name_are_shipped_once()
+    {
+        var p = Scenarios.AppWithLibrary(extraAppItems: """
+            <None Include="native/a/libfoo.so" CopyToOutputDirectory="PreserveNewest" />
+            <None Include="native/b/libfoo.so" CopyToOutputDirectory="PreserveNewest" />
+            """);
+        p.Write("App/native/a/libfoo.so", "same");
+        p.Write("App/native/b/libfoo.so", "same");
+
+        p.Build("App/App.csproj").AssertSuccess();
+
+        Assert.Single(new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle")).AppEntries, e => e == "libfoo.so");
+    }
+
+    [Fact]
+    public void An_assembly_targeting_a_framework_newer_than_the_worker_is_an_error()
+    {
+        var p = Scenarios.AppWithLibrary(extraAppItems: """
+            <Reference Include="NewLib"><HintPath>../NewLib/bin/Release/net10.0/NewLib.dll</HintPath></Reference>
+            """);
+        p.Write("NewLib/NewLib.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <PropertyGroup><TargetFramework>net10.0</TargetFramework></PropertyGroup>
+            </Project>
+            """);
+        p.Write("NewLib/Class1.cs", "namespace NewLib; public static class Greeter { public static string Hi() => \"hi\"; }");
+        p.Build("NewLib/NewLib.csproj", "-c", "Release").AssertSuccess();
+
+        var build = p.Build("App/App.csproj", "-p:NoWarn=MSB3277%3BCS1701%3BCS1705").AssertFailure();
+
+        var error = Assert.Single(build.Diagnostics("SSHIP0001"));
+        Assert.Contains("NewLib.dll", error);
+        Assert.Contains("net10.0", error);
+        Assert.Contains("net8.0", error);
+    }
+
+    [Fact]
+    public void A_package_with_native_assets_but_none_for_the_cluster_runtime_is_a_warning()
+    {
+        var p = Scenarios.AppWithLibrary(extraAppProperties: "<SparkClusterRuntimeIdentifier>freebsd-x64</SparkClusterRuntimeIdentifier>");
+
+        var build = p.Build("App/App.csproj").AssertSuccess();
+
+        var warning = Assert.Single(build.Diagnostics("SSHIP0002"));
+        Assert.Contains("SQLitePCLRaw.lib.e_sqlite3", warning);
+        Assert.Contains("freebsd-x64", warning);
+        var deps = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle")).DependencyEntries;
+        Assert.DoesNotContain(deps, e => e.EndsWith(".so") || e.EndsWith(".dylib") || e == "e_sqlite3.dll");
+    }
+
+    [Fact]
+    public void A_bundle_above_the_size_threshold_is_a_warning()
+    {
+        var p = Scenarios.AppWithLibrary(extraAppProperties: "<SparkBundleSizeWarningThresholdMB>0.25</SparkBundleSizeWarningThresholdMB>");
+        var build = p.Build("App/App.csproj").AssertSuccess();
+        var warning = Assert.Single(build.Diagnostics("SSHIP0005"));
+        Assert.Contains("spark-bundle", warning);
+    }
+
+    [Fact]
+    public void Items_and_properties_add_and_remove_files()
+    {
+        var p = Scenarios.AppWithLibrary(
+            extraAppProperties: """
+                <SparkBundleIncludeSymbols>false</SparkBundleIncludeSymbols>
+                <SparkBundleExcludePatterns>*.txt</SparkBundleExcludePatterns>
+                """,
+            extraAppItems: """
+                <SparkBundleInclude Include="extra/settings.json" ArchivePath="conf/settings.json" />
+                <SparkBundleExclude Include="SQLitePCLRaw.batteries_v2.dll" />
+                """);
+        p.Write("App/extra/settings.json", "{}");
+
+        p.Build("App/App.csproj").AssertSuccess();
+
+        var bundle = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
+        Assert.Equal(new[] { "App.dll", "Lib.dll", "conf/settings.json", "sparkship-manifest.json" }, bundle.AppEntries.OrderBy(e => e, StringComparer.Ordinal));
+        Assert.DoesNotContain("SQLitePCLRaw.batteries_v2.dll", bundle.DependencyEntries);
+        Assert.Contains("libe_sqlite3.so", bundle.DependencyEntries);
+    }
+}
