@@ -82,7 +82,7 @@ namespace SparkShip.Tasks.Build
             ManifestFile = result.ManifestPath;
 
             var layers = string.Join(", ", result.Layers.OrderBy(l => l.Name == BundleWriter.AppLayerName ? 0 : 1).Select(l =>
-                $"{Path.GetFileName(l.ArchivePath)} ({l.FileCount} files, {Diagnostics.FormatSize(l.ArchiveSize)}{(l.Written ? "" : ", unchanged")})"));
+                $"{Path.GetFileName(l.ArchivePath)} ({l.FileCount} file{(l.FileCount == 1 ? "" : "s")}, {Diagnostics.FormatSize(l.ArchiveSize)}{(l.Written ? "" : ", unchanged")})"));
             Log.LogMessage(MessageImportance.High, $"  {ProjectName} Spark bundle -> {EnsureSlash(request.BundleDirectory)}: {layers}");
             return true;
         }
