@@ -5,7 +5,13 @@ namespace SparkShip.Sdk.IntegrationTests.Infrastructure;
 
 public sealed record ProcessResult(int ExitCode, string Output, string CommandLine)
 {
-    public override string ToString() => $"$ {CommandLine}\n(exit {ExitCode})\n{Output}";
+    /// <summary>The command, its exit code, and the end of its output (where errors are).</summary>
+    public override string ToString()
+    {
+        var lines = Output.Split('\n');
+        var tail = lines.Length > 60 ? "…\n" + string.Join('\n', lines[^60..]) : Output;
+        return $"$ {CommandLine}\n(exit {ExitCode})\n{tail}";
+    }
 }
 
 /// <summary>Runs a process to completion, stdout and stderr interleaved into one text, with a hard time limit.</summary>

@@ -67,4 +67,52 @@ public static class Scenarios
             """);
         return p;
     }
+
+    /// <summary>
+    /// <see cref="AppWithLibrary"/> as a Spark driver: the app references Microsoft.Spark (the test-only stand-in,
+    /// exact 2.3.1 signatures, which records the calls it receives) and runs one scenario per command-line argument,
+    /// printing what the stand-in saw, one "KEY=value" per line.
+    /// </summary>
+    public static TestProject SparkDriverApp(string name = "driver", string? extraAppProperties = null)
+    {
+        var p = AppWithLibrary(name, extraAppProperties, $"""
+            <Reference Include="Microsoft.Spark"><HintPath>{TestEnvironment.Instance.MicrosoftSparkStandIn}</HintPath></Reference>
+            """);
+        p.Write("App/Program.cs", """
+            using System;
+            using System.Linq;
+            using Microsoft.Spark.Sql;
+            using Microsoft.Spark.StandIn;
+            using SparkShip;
+
+            string scenario = args.Length > 0 ? args[0] : "session";
+            SparkSession spark = null;
+            switch (scenario)
+            {
+                case "none":         // a program that never starts Spark (a unit test, a tool)
+                    break;
+                case "session":      // what every app does; the zero-code path attached before Main
+                    spark = SparkSession.Builder().AppName("t").GetOrCreate();
+                    break;
+                case "builder":      // opt-in for apps that turned the automatic path off
+                    spark = SparkSession.Builder().WithSparkBundle().AppName("t").GetOrCreate();
+                    break;
+                case "existing":     // attach to a session that already exists, twice
+                    spark = SparkSession.Builder().AppName("t").GetOrCreate();
+                    spark.AttachSparkBundle();
+                    spark.AttachSparkBundle();
+                    break;
+            }
+            if (spark != null)
+            {
+                Functions.Udf<string, string>(Lib.TextUdfs.Describe);
+                Console.WriteLine("ARCHIVES=" + string.Join(",", spark.SparkContext.ListArchives()));
+                Console.WriteLine("UDFENV=" + CallLog.Udfs.Last().Environment["DOTNET_ASSEMBLY_SEARCH_PATHS"]);
+                Console.WriteLine("ADDARCHIVE=" + CallLog.Calls.Count(c => c.Contains("AddArchive")));
+            }
+            Console.WriteLine("SEARCH=" + Environment.GetEnvironmentVariable("DOTNET_ASSEMBLY_SEARCH_PATHS"));
+            Console.WriteLine("BRIDGE=" + CallLog.BridgeTouches);
+            """);
+        return p;
+    }
 }

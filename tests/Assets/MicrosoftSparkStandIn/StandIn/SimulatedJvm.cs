@@ -128,7 +128,7 @@ namespace Microsoft.Spark.StandIn
         };
 
         internal static string SparkVersion { get; set; } = "3.5.3";
-        internal static Dictionary<string, string> SystemProperties { get; } = new Dictionary<string, string>();
+        internal static Dictionary<string, string> SystemProperties { get; } = LaunchSystemProperties();
         internal static ContextState Context { get; private set; }
         internal static SessionState Session { get; private set; }
         internal static string SparkFilesRootOverride { get; set; }
@@ -143,6 +143,23 @@ namespace Microsoft.Spark.StandIn
                 string v = new string(SparkVersion.TakeWhile(c => char.IsDigit(c) || c == '.').ToArray());
                 return Version.TryParse(v, out Version parsed) ? parsed : new Version(3, 5, 3);
             }
+        }
+
+        /// <summary>
+        /// The JVM system properties the driver JVM started with: what spark-submit sets from --master, --deploy-mode
+        /// and --conf before DotnetRunner starts the .NET driver. A test process gives them, one "key=value" per line,
+        /// in STANDIN_JVM_SYSTEM_PROPERTIES (read when the simulated JVM is first used).
+        /// </summary>
+        private static Dictionary<string, string> LaunchSystemProperties()
+        {
+            var properties = new Dictionary<string, string>();
+            string text = Environment.GetEnvironmentVariable("STANDIN_JVM_SYSTEM_PROPERTIES") ?? "";
+            foreach (string line in text.Split('\n'))
+            {
+                int eq = line.IndexOf('=');
+                if (eq > 0) properties[line.Substring(0, eq).Trim()] = line.Substring(eq + 1).Trim();
+            }
+            return properties;
         }
 
         internal static void Reset()
