@@ -1,0 +1,482 @@
+using SparkShip.Tasks.Hashing;
+using SparkShip.Tests.Support;
+using Xunit;
+
+namespace SparkShip.Tests.Hashing;
+
+/// <summary>
+/// FileHashCache. Its in-memory cache is static (shared by every test in the process): each test uses files of
+/// its own temp folder, so entries of other tests never match. Files are given an hour-old time unless a test is
+/// about the racy window (a file written less than 2 s before the cache is saved).
+/// </summary>
+public sealed class FileHashCacheTests : IDisposable
+{
+    private readonly TempFolder _dir = new("hashcache");
+
+    public void Dispose() => _dir.Dispose();
+
+    private string CachePath => _dir.Combine("obj/hashes.cache");
+
+    /// <summary>The cache file's lines after the header: path → (racy, size, ticks, hash, facts).</summary>
+    private Dictionary<string, (bool Racy, long Size, long Ticks, string Hash, string Facts)> CacheLines()
+    {
+        var lines = File.ReadAllText(CachePath).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("sparkship-hash-cache/1", lines[0]);
+        return lines.Skip(1).Select(l => l.Split('\t')).ToDictionary(
+            p => p[0].TrimStart('?'),
+            p => (p[0].StartsWith('?'), long.Parse(p[1]), long.Parse(p[2]), p[3], p[4]));
+    }
+
+    private static void SetTime(string path, DateTime utc) => File.SetLastWriteTimeUtc(path, utc);
+
+    /// <summary>Freezes the cache file's time in the past, so that any rewrite shows.</summary>
+    private (byte[] Bytes, DateTime Time) Snapshot()
+    {
+        var time = new DateTime(2001, 2, 3, 4, 5, 6, DateTimeKind.Utc);
+        SetTime(CachePath, time);
+        return (File.ReadAllBytes(CachePath), File.GetLastWriteTimeUtc(CachePath));
+    }
+
+    private void AssertUntouched((byte[] Bytes, DateTime Time) snapshot)
+    {
+        Assert.Equal(snapshot.Time, File.GetLastWriteTimeUtc(CachePath));
+        Assert.Equal(snapshot.Bytes, File.ReadAllBytes(CachePath));
+    }
+
+    // ---- hashing ------------------------------------------------------------------------------------------
+
+    [Fact]
+    public void GetHash_IsContentHashOfFile_AndReadsOnce()
+    {
+        var path = _dir.WriteOld("a.bin", "some content");
+        var cache = FileHashCache.Load(null);
+
+        Assert.Equal(ContentHash.OfFile(path), cache.GetHash(path));
+        Assert.Equal(ContentHash.OfFile(path), cache.GetHash(path));
+        Assert.Equal(1, cache.FilesRead);
+        Assert.Equal(ContentHash.OfBytes(File.ReadAllBytes(path)), cache.GetHash(path));
+    }
+
+    [Fact]
+    public void GetHash_OfMissingFile_Throws()
+    {
+        var cache = FileHashCache.Load(null);
+        var e = Assert.Throws<FileNotFoundException>(() => cache.GetHash(_dir.Combine("missing.bin")));
+        Assert.Equal(_dir.Combine("missing.bin"), e.FileName);
+    }
+
+    [Fact]
+    public void Prefetch_HashesEachUnknownFileOnce()
+    {
+        var paths = Enumerable.Range(0, 5).Select(i => _dir.WriteOld($"p/{i}.bin", "file " + i)).ToList();
+        var cache = FileHashCache.Load(null);
+
+        cache.Prefetch(paths.Concat(paths));
+        Assert.Equal(5, cache.FilesRead);
+        foreach (var p in paths) Assert.Equal(ContentHash.OfFile(p), cache.GetHash(p));
+        Assert.Equal(5, cache.FilesRead);
+    }
+
+    [Fact]
+    public void ChangedSize_IsRehashed()
+    {
+        var path = _dir.WriteOld("a.txt", "short");
+        var time = File.GetLastWriteTimeUtc(path);
+        var cache = FileHashCache.Load(null);
+        var before = cache.GetHash(path);
+
+        File.WriteAllText(path, "longer content");
+        SetTime(path, time); // same time: only the size tells
+
+        var after = cache.GetHash(path);
+        Assert.NotEqual(before, after);
+        Assert.Equal(ContentHash.OfFile(path), after);
+        Assert.Equal(2, cache.FilesRead);
+    }
+
+    [Fact]
+    public void ChangedTime_IsRehashed()
+    {
+        var path = _dir.WriteOld("a.txt", "aaaa");
+        var cache = FileHashCache.Load(null);
+        var before = cache.GetHash(path);
+
+        File.WriteAllText(path, "bbbb"); // same size
+        SetTime(path, DateTime.UtcNow.AddMinutes(-30));
+
+        var after = cache.GetHash(path);
+        Assert.NotEqual(before, after);
+        Assert.Equal(ContentHash.OfFile(path), after);
+        Assert.Equal(2, cache.FilesRead);
+    }
+
+    // ---- the cache file -----------------------------------------------------------------------------------
+
+    [Fact]
+    public void SaveAndLoad_RoundTrip_SecondInstanceReadsNothing()
+    {
+        var a = _dir.WriteOld("a.txt", "alpha");
+        var b = _dir.WriteOld("b.txt", "beta");
+        var first = FileHashCache.Load(CachePath);
+        var hashA = first.GetHash(a);
+        var hashB = first.GetHash(b);
+        first.Save();
+
+        var lines = CacheLines();
+        Assert.Equal((false, 5L, File.GetLastWriteTimeUtc(a).Ticks, hashA), (lines[a].Racy, lines[a].Size, lines[a].Ticks, lines[a].Hash));
+        Assert.Equal(hashB, lines[b].Hash);
+
+        var second = FileHashCache.Load(CachePath);
+        Assert.Equal(hashA, second.GetHash(a));
+        Assert.Equal(hashB, second.GetHash(b));
+        Assert.Equal(0, second.FilesRead);
+    }
+
+    [Fact]
+    public void Load_TrustsTheFilesEntries()
+    {
+        // The loaded entry, not a re-read (nor the in-memory cache), answers: a planted hash comes back as is.
+        var a = _dir.WriteOld("a.txt", "alpha");
+        var first = FileHashCache.Load(CachePath);
+        var real = first.GetHash(a);
+        first.Save();
+        var planted = new string('7', ContentHash.HexLength);
+        File.WriteAllText(CachePath, File.ReadAllText(CachePath).Replace(real, planted));
+
+        var second = FileHashCache.Load(CachePath);
+        Assert.Equal(planted, second.GetHash(a));
+        Assert.Equal(0, second.FilesRead);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("not a cache\n")]
+    [InlineData("sparkship-hash-cache/0\n/x\t1\t2\th\t\n")]
+    public void UnusableCacheFile_IsAnEmptyCache(string content)
+    {
+        var a = _dir.Write("fresh.txt", "fresh"); // racy: never in the in-memory cache, so a read shows
+        _dir.Write("obj/hashes.cache", content);
+
+        var cache = FileHashCache.Load(CachePath);
+        Assert.Equal(ContentHash.OfFile(a), cache.GetHash(a));
+        Assert.Equal(1, cache.FilesRead);
+    }
+
+    [Fact]
+    public void MalformedLines_AreSkipped()
+    {
+        var a = _dir.WriteOld("a.txt", "alpha");
+        var info = new FileInfo(a);
+        var planted = new string('3', ContentHash.HexLength);
+        _dir.Write("obj/hashes.cache",
+            "sparkship-hash-cache/1\n" +
+            "garbage line\n" +
+            $"{a}\tNaN\t{info.LastWriteTimeUtc.Ticks}\t{new string('1', 32)}\t\n" +
+            $"{a}\t{info.Length}\t{info.LastWriteTimeUtc.Ticks}\t{planted}\t\n");
+
+        var cache = FileHashCache.Load(CachePath);
+        Assert.Equal(planted, cache.GetHash(a));
+        Assert.Equal(0, cache.FilesRead);
+    }
+
+    [Fact]
+    public void Save_WithNothingChanged_DoesNotTouchTheFile()
+    {
+        var a = _dir.WriteOld("a.txt", "alpha");
+        var first = FileHashCache.Load(CachePath);
+        first.GetHash(a);
+        first.Save();
+        var snapshot = Snapshot();
+
+        var second = FileHashCache.Load(CachePath);
+        second.GetHash(a);
+        second.Save();
+        AssertUntouched(snapshot);
+
+        FileHashCache.Load(CachePath).Save(); // nothing looked up at all
+        AssertUntouched(snapshot);
+    }
+
+    [Fact]
+    public void Save_WithoutLookups_CreatesNoFile()
+    {
+        FileHashCache.Load(CachePath).Save();
+        Assert.False(File.Exists(CachePath));
+        FileHashCache.Load(null).Save(); // no file to save to: nothing happens
+    }
+
+    [Fact]
+    public void Save_KeepsUnusedUnchangedEntries_DropsDeletedAndChangedOnes()
+    {
+        var kept = _dir.WriteOld("kept.txt", "kept");
+        var deleted = _dir.WriteOld("deleted.txt", "deleted");
+        var changed = _dir.WriteOld("changed.txt", "changed");
+        var first = FileHashCache.Load(CachePath);
+        foreach (var p in new[] { kept, deleted, changed }) first.GetHash(p);
+        first.Save();
+        Assert.Equal(3, CacheLines().Count);
+
+        File.Delete(deleted);
+        File.WriteAllText(changed, "changed, and longer");
+        var added = _dir.WriteOld("added.txt", "added");
+        var second = FileHashCache.Load(CachePath);
+        second.GetHash(added); // the only file this instance uses
+        second.Save();
+
+        var lines = CacheLines();
+        Assert.Equal(new[] { added, kept }.OrderBy(p => p, StringComparer.Ordinal), lines.Keys.OrderBy(p => p, StringComparer.Ordinal));
+        Assert.Equal(ContentHash.OfFile(kept), lines[kept].Hash);
+        Assert.Equal(ContentHash.OfFile(added), lines[added].Hash);
+    }
+
+    [Fact]
+    public void Save_LeavesNoTemporaryFiles()
+    {
+        var cache = FileHashCache.Load(CachePath);
+        cache.GetHash(_dir.WriteOld("a.txt", "a"));
+        cache.Save();
+        Assert.Equal(new[] { "hashes.cache" }, Directory.GetFiles(_dir.Combine("obj")).Select(Path.GetFileName));
+    }
+
+    // ---- the racy window ----------------------------------------------------------------------------------
+
+    [Fact]
+    public void FreshFile_IsSavedRacy_OldFileIsNot()
+    {
+        var fresh = _dir.Write("fresh.txt", "fresh");
+        var old = _dir.WriteOld("old.txt", "old");
+        var cache = FileHashCache.Load(CachePath);
+        cache.GetHash(fresh);
+        cache.GetHash(old);
+        cache.Save();
+
+        var lines = CacheLines();
+        Assert.True(lines[fresh].Racy);
+        Assert.False(lines[old].Racy);
+        Assert.StartsWith("?" + fresh + "\t", File.ReadAllText(CachePath).Split('\n').Single(l => l.Contains(fresh)));
+    }
+
+    // A time a little ahead keeps "written within 2 s of Save" true however slow the machine is.
+    private static DateTime RacyTime() => DateTime.UtcNow.AddSeconds(30);
+
+    [Fact]
+    public void RacyEntry_WhoseFileChangedWithoutChangingSizeOrTime_IsRehashedAfterLoad()
+    {
+        var path = _dir.Write("racy.txt", "AAAA");
+        var time = RacyTime();
+        SetTime(path, time);
+        var first = FileHashCache.Load(CachePath);
+        var before = first.GetHash(path);
+        first.Save();
+        Assert.True(CacheLines()[path].Racy);
+
+        File.WriteAllText(path, "BBBB"); // same size, and the same time again: invisible to the stamp
+        SetTime(path, time);
+
+        var second = FileHashCache.Load(CachePath);
+        var after = second.GetHash(path);
+        Assert.NotEqual(before, after);
+        Assert.Equal(ContentHash.OfFile(path), after);
+        Assert.Equal(1, second.FilesRead);
+        Assert.Equal(after, second.GetHash(path));
+        Assert.Equal(1, second.FilesRead);
+    }
+
+    [Fact]
+    public void RacyEntry_UnchangedFile_IsVerifiedOnce_AndDoesNotRewriteTheCache()
+    {
+        var path = _dir.Write("racy.txt", "stable");
+        SetTime(path, RacyTime());
+        var first = FileHashCache.Load(CachePath);
+        var hash = first.GetHash(path);
+        first.Save();
+        Assert.True(CacheLines()[path].Racy);
+        var snapshot = Snapshot();
+
+        var second = FileHashCache.Load(CachePath);
+        Assert.Equal(hash, second.GetHash(path));
+        Assert.Equal(hash, second.GetHash(path));
+        Assert.Equal(1, second.FilesRead); // verified once, then trusted
+        second.Save();
+        AssertUntouched(snapshot);
+    }
+
+    [Fact]
+    public void RacyEntry_IsVerifiedBeforeItsAssemblyFactsAreTrusted()
+    {
+        var path = _dir.Write("lib/Racy.dll", "not an assembly at first");
+        var time = RacyTime();
+        SetTime(path, time);
+        var first = FileHashCache.Load(CachePath);
+        Assert.False(first.GetAssemblyFacts(path).IsManaged);
+        first.Save();
+
+        // Same size and time, now a real assembly (padded/truncated to the same length is not possible, so
+        // rewrite the cached size to the assembly's size instead).
+        TestAssemblies.Compile(path, "Racy");
+        SetTime(path, time);
+        File.WriteAllText(CachePath, File.ReadAllText(CachePath).Replace("\t" + "not an assembly at first".Length + "\t", "\t" + new FileInfo(path).Length + "\t"));
+
+        var second = FileHashCache.Load(CachePath);
+        Assert.True(second.GetAssemblyFacts(path).IsManaged);
+        Assert.Equal(1, second.FilesRead);
+    }
+
+    // ---- the process-wide memory cache --------------------------------------------------------------------
+
+    [Fact]
+    public void MemoryCache_SecondInstanceWithoutAFile_ReadsNothingForAnOldFile()
+    {
+        var path = _dir.WriteOld("shared.txt", "shared content");
+        var first = FileHashCache.Load(null);
+        var hash = first.GetHash(path);
+        Assert.Equal(1, first.FilesRead);
+
+        var second = FileHashCache.Load(null);
+        Assert.Equal(hash, second.GetHash(path));
+        Assert.Equal(0, second.FilesRead);
+    }
+
+    [Fact]
+    public void MemoryCache_DoesNotShareRacyFiles()
+    {
+        var path = _dir.Write("fresh.txt", "fresh content");
+        SetTime(path, RacyTime());
+        FileHashCache.Load(null).GetHash(path);
+
+        var second = FileHashCache.Load(null);
+        second.GetHash(path);
+        Assert.Equal(1, second.FilesRead);
+    }
+
+    [Fact]
+    public void MemoryCache_EntryOfAChangedFile_IsNotUsed()
+    {
+        var path = _dir.WriteOld("shared.txt", "one");
+        FileHashCache.Load(null).GetHash(path);
+        File.WriteAllText(path, "three");
+        SetTime(path, DateTime.UtcNow.AddHours(-2));
+
+        var second = FileHashCache.Load(null);
+        Assert.Equal(ContentHash.OfFile(path), second.GetHash(path));
+        Assert.Equal(1, second.FilesRead);
+    }
+
+    [Fact]
+    public void MemoryCache_EntryUsedByAnInstance_IsSavedToItsFile()
+    {
+        var path = _dir.WriteOld("shared.txt", "from memory");
+        var hash = FileHashCache.Load(null).GetHash(path);
+
+        var withFile = FileHashCache.Load(CachePath);
+        Assert.Equal(hash, withFile.GetHash(path));
+        Assert.Equal(0, withFile.FilesRead);
+        withFile.Save();
+        Assert.Equal(hash, CacheLines()[path].Hash);
+    }
+
+    // ---- assembly facts -----------------------------------------------------------------------------------
+
+    [Fact]
+    public void AssemblyFacts_OfThisNet10TestAssembly()
+    {
+        var facts = FileHashCache.Load(null).GetAssemblyFacts(typeof(FileHashCacheTests).Assembly.Location);
+
+        Assert.True(facts.IsManaged);
+        Assert.Equal(".NETCoreApp,Version=v10.0", facts.TargetFramework);
+        Assert.Equal(10, facts.SystemRuntimeMajor);
+        Assert.False(facts.IsReferenceAssembly);
+        Assert.Equal(typeof(FileHashCacheTests).Assembly.GetName().Version!.ToString(), facts.Version);
+    }
+
+    [Fact]
+    public void AssemblyFacts_OfARefPackAssembly_IsReferenceAssembly()
+    {
+        var facts = AssemblyFacts.Read(DotnetInstall.RefSystemRuntime);
+        Assert.True(facts.IsManaged);
+        Assert.True(facts.IsReferenceAssembly);
+    }
+
+    [Fact]
+    public void AssemblyFacts_OfACompiledLibrary()
+    {
+        var path = TestAssemblies.Compile(_dir.Combine("lib/Facts.dll"), "Facts",
+            "[assembly: System.Runtime.Versioning.TargetFramework(\".NETStandard,Version=v2.1\")]\n" +
+            "[assembly: System.Reflection.AssemblyInformationalVersion(\"1.2.3-beta+abc|d%e\")]\n" +
+            "[assembly: System.Reflection.AssemblyVersion(\"1.2.0.0\")]");
+
+        var facts = AssemblyFacts.Read(path);
+        Assert.Equal(".NETStandard,Version=v2.1", facts.TargetFramework);
+        Assert.Equal("1.2.3-beta+abc|d%e", facts.InformationalVersion);
+        Assert.Equal("1.2.0.0", facts.Version);
+        Assert.Equal(TestAssemblies.RefPackSystemRuntimeMajor, facts.SystemRuntimeMajor);
+        Assert.False(facts.IsReferenceAssembly);
+    }
+
+    [Fact]
+    public void AssemblyFacts_SurviveTheCacheFile()
+    {
+        var path = TestAssemblies.Compile(_dir.Combine("lib/Saved.dll"), "Saved",
+            "[assembly: System.Runtime.Versioning.TargetFramework(\".NETCoreApp,Version=v8.0\")]\n" +
+            "[assembly: System.Reflection.AssemblyInformationalVersion(\"2.3.1+sha|with%pipes\")]");
+        SetTime(path, DateTime.UtcNow.AddHours(-1));
+        var text = _dir.WriteOld("notes.txt", "plain text");
+        var first = FileHashCache.Load(CachePath);
+        var expected = first.GetAssemblyFacts(path);
+        Assert.False(first.GetAssemblyFacts(text).IsManaged);
+        first.Save();
+        Assert.Equal("-", CacheLines()[text].Facts);
+        Assert.StartsWith("M|", CacheLines()[path].Facts);
+
+        var loaded = FileHashCache.Load(CachePath);
+        var facts = loaded.GetAssemblyFacts(path);
+        Assert.Equal(expected.TargetFramework, facts.TargetFramework);
+        Assert.Equal("2.3.1+sha|with%pipes", facts.InformationalVersion);
+        Assert.Equal(expected.SystemRuntimeMajor, facts.SystemRuntimeMajor);
+        Assert.Equal(expected.Version, facts.Version);
+        Assert.False(loaded.GetAssemblyFacts(text).IsManaged);
+    }
+
+    [Theory]
+    [InlineData("text")]
+    [InlineData("empty")]
+    [InlineData("mz")]
+    public void AssemblyFacts_OfNonPeFiles_AreNotManaged(string kind)
+    {
+        var path = kind switch
+        {
+            "text" => _dir.Write("x/readme.dll", "just some text, long enough to look like something"),
+            "empty" => _dir.Write("x/empty.dll", Array.Empty<byte>()),
+            _ => _dir.Write("x/mz.dll", new byte[] { (byte)'M', (byte)'Z', 0, 0, 1, 2, 3 }),
+        };
+
+        var facts = FileHashCache.Load(null).GetAssemblyFacts(path);
+        Assert.False(facts.IsManaged);
+        Assert.Same(AssemblyFacts.NotManaged, facts);
+    }
+
+    [Fact]
+    public void AssemblyFacts_OfANativeLibrary_AreNotManaged()
+    {
+        var native = Directory.GetFiles(DotnetInstall.RuntimeDirectory, "libSystem.Native.*").Concat(Directory.GetFiles(DotnetInstall.RuntimeDirectory, "System.Native.dll")).First();
+        Assert.False(FileHashCache.Load(null).GetAssemblyFacts(native).IsManaged);
+    }
+
+    [Fact]
+    public void AssemblyFacts_SerializeRoundTrip()
+    {
+        var facts = new AssemblyFacts(true, ".NETCoreApp,Version=v8.0", 8, true, "1.0|x%y\tz", "1.0.0.0");
+        var back = AssemblyFacts.Deserialize(facts.Serialize())!;
+        Assert.Equal((facts.IsManaged, facts.TargetFramework, facts.SystemRuntimeMajor, facts.IsReferenceAssembly, facts.InformationalVersion, facts.Version),
+                     (back.IsManaged, back.TargetFramework, back.SystemRuntimeMajor, back.IsReferenceAssembly, back.InformationalVersion, back.Version));
+
+        var empty = AssemblyFacts.Deserialize(new AssemblyFacts(true, null, null, false, null, null).Serialize())!;
+        Assert.True(empty.IsManaged);
+        Assert.Null(empty.TargetFramework);
+        Assert.Null(empty.SystemRuntimeMajor);
+
+        Assert.Same(AssemblyFacts.NotManaged, AssemblyFacts.Deserialize("-"));
+        Assert.Null(AssemblyFacts.Deserialize(""));
+        Assert.Null(AssemblyFacts.Deserialize("M|too|few"));
+    }
+}
