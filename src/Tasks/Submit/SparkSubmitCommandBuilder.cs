@@ -58,7 +58,8 @@ namespace SparkShip.Tasks.Submit
             if (o.IncludeArchives && o.Archives.Count > 0 && !local)
             {
                 var aliases = o.Archives.Select(Alias).ToList();
-                lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => a + "#" + aliases[i]))));
+                // file: URIs: spark-submit parses the value as URIs, and a raw path with a space would swallow "#alias".
+                lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => new Uri(a).AbsoluteUri + "#" + aliases[i]))));
                 // The driver copies its own DOTNET_ASSEMBLY_SEARCH_PATHS into every UDF: set it where the driver runs.
                 var value = string.Join(",", aliases.Select(a => "./" + a));
                 var driverEnv = DriverEnvironmentConf(o.Master, cluster);
@@ -75,13 +76,15 @@ namespace SparkShip.Tasks.Submit
             return command.ToString();
         }
 
-        // Where a cluster-mode driver takes environment variables from; client mode inherits spark-submit's own.
+        // Where a cluster-mode driver takes environment variables from. Client mode, and standalone cluster mode
+        // (whose driver command carries spark-submit's environment), inherit spark-submit's own.
         private static string? DriverEnvironmentConf(string master, bool cluster)
         {
             if (!cluster) return null;
             if (master.StartsWith("yarn", StringComparison.Ordinal)) return "spark.yarn.appMasterEnv.";
             if (master.StartsWith("k8s://", StringComparison.Ordinal)) return "spark.kubernetes.driverEnv.";
-            return "spark.driverEnv."; // standalone and Mesos cluster mode
+            if (master.StartsWith("mesos://", StringComparison.Ordinal)) return "spark.mesos.driverEnv.";
+            return null;
         }
 
         private static string Alias(string archivePath)

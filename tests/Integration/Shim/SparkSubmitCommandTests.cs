@@ -28,7 +28,7 @@ public class SparkSubmitCommandTests
         var appArchive = new Bundle(bundle.Folder).Archives.Single(a => generated.Contains($"AppArchive = \"{a}\""));
         Assert.NotEqual(bundle.AppArchive, appArchive);
         string app = appArchive[..^4], deps = bundle.DependencyArchive![..^4];
-        Assert.Contains($"--archives {bundle.PathOf(appArchive)}#{app},{bundle.PathOf(bundle.DependencyArchive!)}#{deps}", command);
+        Assert.Contains($"--archives file://{bundle.PathOf(appArchive)}#{app},file://{bundle.PathOf(bundle.DependencyArchive!)}#{deps}", command);
         Assert.Contains($"--conf spark.yarn.appMasterEnv.DOTNET_ASSEMBLY_SEARCH_PATHS=./{app},./{deps}", command);
     }
 

@@ -77,6 +77,12 @@ namespace SparkShip.Runtime
 
     internal static class SparkAttachPlanner
     {
+        /// <summary>
+        /// A file: URI, percent-encoded: Spark parses the value as a URI, and a raw path with a space (or a Windows
+        /// drive) would make it fall back to a file name that swallows the "#alias".
+        /// </summary>
+        public static string ArchiveUri(string fullPath) => new Uri(Path.GetFullPath(fullPath)).AbsoluteUri;
+
         public static SparkMasterKind Classify(string master)
         {
             var m = (master ?? "").Trim();
@@ -95,7 +101,7 @@ namespace SparkShip.Runtime
                 // Executors' working folder is their SparkFiles root (YARN, Kubernetes, standalone), where Spark
                 // unpacks path#alias into ./alias: a relative entry, valid on every executor.
                 return new SparkAttachPlan(kind,
-                    bundle.Archives.Select(a => a.FullPath + "#" + a.Alias).ToList(),
+                    bundle.Archives.Select(a => ArchiveUri(a.FullPath) + "#" + a.Alias).ToList(),
                     bundle.Archives.Select(a => "./" + a.Alias).ToList(),
                     Array.Empty<KeyValuePair<string, string>>());
             }

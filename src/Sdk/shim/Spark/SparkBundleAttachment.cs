@@ -87,6 +87,15 @@ namespace SparkShip
             lock (Gate)
             {
                 if (_registered != null) return;
+                // A context that already exists (a Databricks job on a running cluster) never reads spark.archives
+                // again: attach to its session instead.
+                var existingSession = SparkSession.GetDefaultSession() ?? SparkSession.GetActiveSession();
+                if (existingSession != null)
+                {
+                    AttachSparkBundle(existingSession);
+                    _registered = Plan(existingSession.SparkContext.GetConf().Get("spark.master", ""));
+                    return;
+                }
                 IJvmBridge jvm = SparkEnvironment.JvmBridge;
                 var master = GetSystemProperty(jvm, "spark.master");
                 var plan = Plan(master);

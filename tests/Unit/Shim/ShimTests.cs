@@ -1,0 +1,197 @@
+using System.IO.Compression;
+using SparkShip.Runtime;
+using SparkShip.Tasks.Hashing;
+using SparkShip.Tasks.Planning;
+using SparkShip.Tasks.Writing;
+using Xunit;
+
+namespace SparkShip.Sdk.Tests.Shim;
+
+/// <summary>The runtime shim's Spark-agnostic logic: locating and checking a bundle, and the attach plan per master.</summary>
+public sealed class ShimTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sparkship-shim-").FullName;
+
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Theory]
+    [InlineData("local", true)]
+    [InlineData("local[4]", true)]
+    [InlineData("local[*]", true)]
+    [InlineData("local-cluster[2,1,1024]", false)]
+    [InlineData("yarn", false)]
+    [InlineData("spark://host:7077", false)]
+    [InlineData("k8s://https://k8s:6443", false)]
+    [InlineData("mesos://host:5050", false)]
+    public void Masters_are_classified(string master, bool local) =>
+        Assert.Equal(local ? SparkMasterKind.Local : SparkMasterKind.Cluster, SparkAttachPlanner.Classify(master));
+
+    [Fact]
+    public void A_cluster_plan_registers_each_archive_under_its_own_alias_and_searches_relative_folders()
+    {
+        var bundle = SparkBundleVerifier.Verify(WriteBundle());
+        var plan = SparkAttachPlanner.Create(bundle, "yarn", Path.Combine(_root, "cache"));
+
+        Assert.Equal(SparkMasterKind.Cluster, plan.Kind);
+        Assert.Equal(new[] { "./App.app-0123456789abcdef", "./App.deps-fedcba9876543210" }, plan.SearchPathEntries);
+        Assert.Equal(new[]
+        {
+            new Uri(bundle.Archives[0].FullPath).AbsoluteUri + "#App.app-0123456789abcdef",
+            new Uri(bundle.Archives[1].FullPath).AbsoluteUri + "#App.deps-fedcba9876543210",
+        }, plan.ArchivesToRegister);
+        Assert.Empty(plan.LocalFolders);
+    }
+
+    [Fact]
+    public void A_local_plan_registers_nothing_and_searches_flat_copies_by_absolute_path()
+    {
+        var bundle = SparkBundleVerifier.Verify(WriteBundle());
+        var cache = Path.Combine(_root, "cache");
+        foreach (var master in new[] { "local[*]", "" })
+        {
+            var plan = SparkAttachPlanner.Create(bundle, master, cache);
+            Assert.Equal(SparkMasterKind.Local, plan.Kind);
+            Assert.Empty(plan.ArchivesToRegister);
+            Assert.Equal(new[] { Path.Combine(cache, "App.app-0123456789abcdef"), Path.Combine(cache, "App.deps-fedcba9876543210") }, plan.SearchPathEntries);
+            Assert.Equal(bundle.Archives.Select(a => a.FullPath), plan.LocalFolders.Select(f => f.Key));
+        }
+    }
+
+    [Fact]
+    public void Archive_uris_are_percent_encoded_so_spark_keeps_the_alias_apart()
+    {
+        var path = Path.Combine(_root, "with space", "App.app-1.zip");
+        Assert.Equal("file://" + _root.Replace(" ", "%20") + "/with%20space/App.app-1.zip", SparkAttachPlanner.ArchiveUri(path));
+    }
+
+    [Fact]
+    public void Search_paths_and_archives_are_appended_to_the_users_own_without_duplicates()
+    {
+        var plan = new SparkAttachPlan(SparkMasterKind.Cluster, new[] { "file:///b/A.app-1.zip#A.app-1" }, new[] { "./A.app-1" }, Array.Empty<KeyValuePair<string, string>>());
+
+        Assert.Equal("./A.app-1", plan.CombineSearchPath(null!));
+        Assert.Equal("/opt/mine,./A.app-1", plan.CombineSearchPath("/opt/mine"));
+        Assert.Equal("/opt/mine,./A.app-1", plan.CombineSearchPath(plan.CombineSearchPath("/opt/mine")));
+        Assert.True(plan.IsAttached("/opt/mine, ./A.app-1"));
+        Assert.False(plan.IsAttached("/opt/mine"));
+        Assert.Equal("hdfs:///x.zip#x,file:///b/A.app-1.zip#A.app-1", plan.CombineArchives("hdfs:///x.zip#x"));
+        // The same alias registered from elsewhere (a previous attach) is not registered twice.
+        Assert.Equal("spark://d:1/files/A.app-1.zip#A.app-1", plan.CombineArchives("spark://d:1/files/A.app-1.zip#A.app-1"));
+        Assert.Equal("A.app-1", SparkAttachPlan.AliasOfSpec("/x/A.app-1.zip"));
+    }
+
+    [Fact]
+    public void A_good_bundle_verifies()
+    {
+        var bundle = SparkBundleVerifier.Verify(WriteBundle());
+        Assert.Equal(2, bundle.Archives.Count);
+        Assert.Equal("App.app-0123456789abcdef", bundle.Archives[0].Alias);
+    }
+
+    [Fact]
+    public void A_missing_archive_is_named_with_the_fix()
+    {
+        var info = WriteBundle();
+        var deps = Path.Combine(info.BundleDirectory, info.DependencyArchive);
+        File.Delete(deps);
+        var e = Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info));
+        Assert.Contains(deps, e.Message);
+        Assert.Contains("missing", e.Message);
+        Assert.Contains("Rebuild", e.Message);
+    }
+
+    [Theory]
+    [InlineData("truncate-deps")]
+    [InlineData("garbage-app")]
+    [InlineData("entry-added")]
+    public void An_altered_archive_is_refused(string fault)
+    {
+        var info = WriteBundle();
+        var app = Path.Combine(info.BundleDirectory, info.AppArchive);
+        var deps = Path.Combine(info.BundleDirectory, info.DependencyArchive);
+        string culprit = deps;
+        switch (fault)
+        {
+            case "truncate-deps":
+                using (var f = new FileStream(deps, FileMode.Open)) f.SetLength(f.Length - 10);
+                break;
+            case "garbage-app":
+                File.WriteAllText(app, "not a zip");
+                culprit = app;
+                break;
+            case "entry-added":
+                using (var zip = ZipFile.Open(deps, ZipArchiveMode.Update)) zip.CreateEntry("evil.dll");
+                // The size no longer matches either; make the manifest's size check pass to reach the entry check.
+                culprit = deps;
+                break;
+        }
+        var e = Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info));
+        Assert.Contains(culprit, e.Message);
+        Assert.Contains("altered", e.Message);
+    }
+
+    [Fact]
+    public void An_archive_of_another_build_under_this_builds_name_is_stale()
+    {
+        var info = WriteBundle();
+        var other = new SparkBundleInfo(info.BaseDirectory, info.Directory, info.AppArchive, "ffffffffffffffffffffffffffffffff",
+            info.DependencyArchive, info.DependencyFingerprint, info.ManifestEntry, false);
+        var e = Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(other));
+        Assert.Contains("stale", e.Message);
+    }
+
+    [Fact]
+    public void A_design_time_placeholder_has_no_bundle()
+    {
+        var info = WriteBundle();
+        var placeholder = new SparkBundleInfo(info.BaseDirectory, info.Directory, info.AppArchive, info.AppFingerprint,
+            info.DependencyArchive, info.DependencyFingerprint, info.ManifestEntry, true);
+        Assert.Contains("design-time", Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(placeholder)).Message);
+    }
+
+    [Fact]
+    public void Flat_copies_are_made_once_completely_even_by_concurrent_drivers()
+    {
+        var info = WriteBundle();
+        var archive = Path.Combine(info.BundleDirectory, info.DependencyArchive);
+        var folder = Path.Combine(_root, "cache", "App.deps-fedcba9876543210");
+
+        Parallel.For(0, 4, _ => FlatBundleCache.Ensure(archive, folder));
+
+        Assert.Equal(new[] { "Dep.dll", "libdep.so" }, Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Single(Directory.GetDirectories(Path.Combine(_root, "cache")));   // no temporary folder left behind
+        var stamp = Directory.GetLastWriteTimeUtc(folder);
+        FlatBundleCache.Ensure(archive, folder);
+        Assert.Equal(stamp, Directory.GetLastWriteTimeUtc(folder));
+    }
+
+    /// <summary>A real bundle written by the SDK's own writer: App.app-… (App.dll) and App.deps-… (Dep.dll, libdep.so).</summary>
+    private SparkBundleInfo WriteBundle()
+    {
+        var src = Directory.CreateDirectory(Path.Combine(_root, "src")).FullName;
+        File.WriteAllText(Path.Combine(src, "App.dll"), "app");
+        File.WriteAllText(Path.Combine(src, "Dep.dll"), "dependency");
+        File.WriteAllText(Path.Combine(src, "libdep.so"), "native");
+        var baseDir = Directory.CreateDirectory(Path.Combine(_root, "bin")).FullName;
+        var identity = new BundleIdentity
+        {
+            SdkVersion = "1.0.0", AssemblyName = "App", TargetFramework = "net8.0", Directory = "spark-bundle", ClusterRuntimeIdentifier = "linux-x64",
+            AppArchive = "App.app-0123456789abcdef.zip", AppFingerprint = new string('a', 32),
+            DependencyArchive = "App.deps-fedcba9876543210.zip", DependencyFingerprint = new string('d', 32),
+        };
+        new BundleWriter(FileHashCache.Load(null)).Write(new BundleWriteRequest
+        {
+            BundleDirectory = Path.Combine(baseDir, "spark-bundle"),
+            StateDirectory = Path.Combine(_root, "obj"),
+            Identity = identity,
+            Files = new[]
+            {
+                new BundleFileRef(Path.Combine(src, "App.dll"), "App.dll", BundleLayer.App),
+                new BundleFileRef(Path.Combine(src, "Dep.dll"), "Dep.dll", BundleLayer.Dependencies),
+                new BundleFileRef(Path.Combine(src, "libdep.so"), "libdep.so", BundleLayer.Dependencies),
+            },
+        });
+        return new SparkBundleInfo(baseDir, identity.Directory, identity.AppArchive, identity.AppFingerprint,
+            identity.DependencyArchive, identity.DependencyFingerprint, BundleIdentity.ManifestEntryName, false);
+    }
+}
