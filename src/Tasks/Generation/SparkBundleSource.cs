@@ -55,6 +55,9 @@ namespace SparkShip.Tasks.Generation
                     case '"': s.Append("\\\""); break;
                     case '\n': s.Append("\\n"); break;
                     case '\r': s.Append("\\r"); break;
+                    case '\u0085': case '\u2028': case '\u2029': // line breaks to C#
+                        s.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
+                        break;
                     default:
                         if (c < 32) s.Append("\\u").Append(((int)c).ToString("x4", CultureInfo.InvariantCulture));
                         else s.Append(c);

@@ -67,7 +67,8 @@ namespace SparkShip.Tasks.Hashing
                 entry.Racy = false; // verified: same bytes, nothing to rewrite
                 return hash;
             }
-            Store(fullPath, stamp, (entry ?? Entry.Empty(stamp)).WithHash(hash));
+            // A racy entry whose bytes changed keeps nothing: its assembly facts describe the old content.
+            Store(fullPath, stamp, (entry is { Racy: false } ? entry : Entry.Empty(stamp)).WithHash(hash));
             return hash;
         }
 

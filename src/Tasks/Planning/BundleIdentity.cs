@@ -81,17 +81,26 @@ namespace SparkShip.Tasks.Planning
         private static string Escape(string s) => s.Replace("\\", "\\\\").Replace("\t", "\\t").Replace("\n", "\\n");
     }
 
-    /// <summary>Applies the compiler's PathMap ("from=to,from=to") to a path, as Roslyn embeds it in PDB and DLL.</summary>
+    /// <summary>
+    /// Applies the compiler's PathMap ("from=to,from=to") to a path as Roslyn does when it embeds paths in PDB and
+    /// DLL: key and value get a trailing separator, and the longest matching key wins (the first of equal ones).
+    /// </summary>
     public static class PathMapping
     {
         public static string Apply(string path, string? pathMap)
         {
             if (string.IsNullOrWhiteSpace(pathMap)) return path;
-            foreach (var (from, to) in Parse(pathMap!))
-                if (from.Length > 0 && path.StartsWith(from, StringComparison.Ordinal))
+            var entries = Parse(pathMap!).Where(e => e.Item1.Length > 0)
+                .Select((e, index) => (from: WithSeparator(e.Item1), to: WithSeparator(e.Item2), index))
+                .OrderByDescending(e => e.from.Length).ThenBy(e => e.index);
+            foreach (var (from, to, _) in entries)
+                if (path.StartsWith(from, StringComparison.Ordinal))
                     return to + path.Substring(from.Length);
             return path;
         }
+
+        private static string WithSeparator(string p) =>
+            p.EndsWith("/", StringComparison.Ordinal) || p.EndsWith("\\", StringComparison.Ordinal) ? p : p + System.IO.Path.DirectorySeparatorChar;
 
         // Roslyn's syntax: entries separated by ',', key and value by '=', a doubled ',,' or '==' escapes the character.
         private static IEnumerable<(string, string)> Parse(string pathMap)

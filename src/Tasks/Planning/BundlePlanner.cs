@@ -84,7 +84,8 @@ namespace SparkShip.Tasks.Planning
 
             var chain = _options.RuntimeIdentifierChain;
             var replacedManaged = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            foreach (var group in ridSpecific.GroupBy(r => (package: r.candidate.PackageId ?? "", native: r.asset.IsNative)))
+            // Per package and asset kind, as NuGet selects; files of no package (project content) each on their own.
+            foreach (var group in ridSpecific.GroupBy(r => (package: r.candidate.PackageId ?? "", native: r.asset.IsNative, file: r.candidate.PackageId == null ? r.asset.RelativePath : "")))
             {
                 int best = int.MaxValue;
                 foreach (var item in group)
@@ -104,7 +105,7 @@ namespace SparkShip.Tasks.Planning
                 }
                 foreach (var item in group)
                 {
-                    if (string.Equals(item.asset.Rid, chain[best], StringComparison.OrdinalIgnoreCase)) result.Add((item.candidate, item.asset.RelativePath));
+                    if (string.Equals(item.asset.Rid, chain[best], StringComparison.OrdinalIgnoreCase)) result.Add((item.candidate, FlattenIfAssembly(item.asset.RelativePath)));
                     else plan.Excluded.Add(new ExcludedFile(item.candidate, $"asset for runtime '{item.asset.Rid}'; '{chain[best]}' is nearer to {_options.ClusterRuntimeIdentifier}"));
                 }
                 if (!group.Key.native && group.Key.package.Length > 0) replacedManaged.Add(group.Key.package);
@@ -167,7 +168,8 @@ namespace SparkShip.Tasks.Planning
                 if (pattern.IsMatch(archivePath)) return $"SparkBundleExcludePatterns '{pattern.Pattern}'";
             if (_options.ExcludeReferenceAssemblies)
             {
-                if (archivePath.StartsWith("ref/", StringComparison.OrdinalIgnoreCase) || archivePath.StartsWith("refint/", StringComparison.OrdinalIgnoreCase))
+                // The output-relative path, not the flattened one: ref/Lib.dll flattens to Lib.dll.
+                if (candidate.TargetPath.StartsWith("ref/", StringComparison.OrdinalIgnoreCase) || candidate.TargetPath.StartsWith("refint/", StringComparison.OrdinalIgnoreCase))
                     return "reference assembly folder";
                 if (candidate.Kind != BundleFileKind.Compiled && IsManagedExtension(name) && File.Exists(candidate.SourcePath)
                     && _files.GetAssemblyFacts(candidate.SourcePath).IsReferenceAssembly)

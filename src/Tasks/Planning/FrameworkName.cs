@@ -52,7 +52,7 @@ namespace SparkShip.Tasks.Planning
                 if (rest.Contains(".")) return Short(NetCoreApp, rest);
                 // net48, net472: one digit per version part.
                 if (rest.Length >= 2 && int.TryParse(rest, NumberStyles.None, CultureInfo.InvariantCulture, out _))
-                    return new FrameworkName(NetFramework, Version.Parse(string.Join(".", rest.ToCharArray()) + (rest.Length == 2 ? ".0" : "")));
+                    return new FrameworkName(NetFramework, Version.Parse(string.Join(".", rest.ToCharArray())));
             }
             return null;
         }

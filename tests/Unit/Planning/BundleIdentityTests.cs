@@ -45,7 +45,7 @@ public sealed class PathMappingTests
     [InlineData("/a==b/=/_/", "/a=b/P.cs")]
     public void Apply_AgreesWithTheCompiler(string map, string path) => Assert.Equal(Roslyn(map, path), PathMapping.Apply(path, map));
 
-    [Theory(Skip = "BUG: PathMapping.Apply takes the first matching key and no trailing separator, Roslyn the longest key with '/' appended to key and value (nested SourceRoots, '/src=/_')")]
+    [Theory]
     [InlineData("/repo/=/_/,/repo/sub/=/_1/", "/repo/sub/P.cs")]   // Roslyn: longest key wins -> /_1/P.cs
     [InlineData("/src=/_", "/srcfoo/P.cs")]                        // Roslyn: '/src/' does not match '/srcfoo/'
     [InlineData("/src/=/_", "/src/P.cs")]                          // Roslyn: value gets a '/' -> /_/P.cs

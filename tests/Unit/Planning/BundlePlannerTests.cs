@@ -422,7 +422,7 @@ public sealed class BundlePlannerTests : IDisposable
         Assert.Equal(new[] { "ref/Lib.xml", "refint/Lib.xml" }, kept.Files.Select(f => f.ArchivePath));
     }
 
-    [Fact(Skip = "BUG: BundlePlanner.ExclusionReason tests the ref/ folder on the flattened archive path, so ref/X.dll (flattened to X.dll) is never left out by folder")]
+    [Fact]
     public void ReferenceAssemblyFolder_AssembliesAreLeftOut()
     {
         // Not marked [ReferenceAssembly] (so only the folder rule can catch it), e.g. an old SDK's bin/ref/ copy.
@@ -600,6 +600,19 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
+    public void SharedRuntimeAssembly_OnAnOlderWorker_IsSSHIP0001()
+    {
+        // System.Private.CoreLib of the runtime running the tests (net10.0 here), read where it is installed.
+        int major = Environment.Version.Major;
+        var coreLib = Path.Combine(DotnetInstall.RuntimeDirectory, "System.Private.CoreLib.dll");
+        var candidate = new BundleCandidate(coreLib, "System.Private.CoreLib.dll", BundleFileKind.CopyLocal);
+
+        var error = Single(Plan(new BundlePlanOptions { RuntimeIdentifierChain = LinuxX64Chain, WorkerTargetFramework = $"net{major - 1}.0" }, candidate), "SSHIP0001");
+        Assert.Equal(coreLib, error.File);
+        Assert.Contains($"net{major}.0", error.Message);
+    }
+
+    [Fact]
     public void AssemblyWithoutTargetFrameworkAttribute_IsJudgedBySystemRuntimeVersion()
     {
         int major = TestAssemblies.RefPackSystemRuntimeMajor;
@@ -656,7 +669,7 @@ public sealed class BundlePlannerTests : IDisposable
 
     // ---- design doubts ------------------------------------------------------------------------------------
 
-    [Fact(Skip = "BUG: BundlePlanner.SelectForRuntime groups all RID-specific files without a PackageId together, so one project's linux-x64 native file silently drops another project's unix one")]
+    [Fact]
     public void NonPackageRidAssets_FromDifferentOrigins_DoNotCompete()
     {
         var own = Local("App/runtimes/linux-x64/native/libown.so", "runtimes/linux-x64/native/libown.so", BundleFileKind.Content);
