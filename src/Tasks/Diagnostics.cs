@@ -82,6 +82,17 @@ namespace SparkShip.Tasks
             $"'{source}' would be stored as '{archivePath}', which is not a safe relative path inside an archive (absolute, '..', or empty). " +
             "Give the item a plain relative TargetPath or ArchivePath.");
 
+        public static Diagnostic LikelySecret(string file, string archivePath) => new(
+            "SSHIP0011", DiagnosticSeverity.Warning, file,
+            $"'{file}' looks like a secret (certificate, private key, user secrets or .env file) and would be shipped to every " +
+            $"executor as '{archivePath}'. If it must not leave this machine, exclude it: <SparkBundleExclude Include=\"{archivePath}\" />; " +
+            "if it is meant to be shipped, silence this warning with NoWarn.");
+
+        public static Diagnostic SymlinkOutsideInputs(string file, string target) => new(
+            "SSHIP0012", DiagnosticSeverity.Warning, file,
+            $"'{file}' is a symbolic link to '{target}', outside the project and its packages: SparkShip does not follow it, and " +
+            "left it out of the bundle. Copy the file into the project, or add its real path with a SparkBundleInclude item.");
+
         public static string FormatSize(long bytes)
         {
             if (bytes < 1024) return bytes + " B";

@@ -33,6 +33,8 @@ namespace SparkShip.Tasks.Build
         public bool ExcludeMicrosoftSpark { get; set; } = true;
         public bool ExcludeReferenceAssemblies { get; set; } = true;
         public string? ExcludePatterns { get; set; }
+        /// <summary>Folders inputs may come from; symbolic links leading elsewhere are not followed.</summary>
+        public string[] InputRoots { get; set; } = Array.Empty<string>();
 
         /// <summary>This project's compile outputs (assembly, PDB, satellites) with TargetPath metadata.</summary>
         public ITaskItem[] CompiledOutputs { get; set; } = Array.Empty<ITaskItem>();
@@ -91,6 +93,7 @@ namespace SparkShip.Tasks.Build
                 WorkerTargetFramework = WorkerTargetFramework,
                 ExcludedPatterns = (ExcludePatterns ?? "").Split(new[] { ';' }, StringSplitOptions.RemoveEmptyEntries),
                 ExcludedPaths = ExcludeFiles.SelectMany(ExcludeKeys).ToList(),
+                InputRoots = InputRoots,
             };
 
             var plan = new BundlePlanner(options, cache).Plan(Candidates());

@@ -81,6 +81,8 @@ namespace SparkShip.Tasks.Planning
         public string WorkerTargetFramework { get; set; } = "net8.0";
         /// <summary>Full source paths or archive paths to leave out (SparkBundleExclude items).</summary>
         public IReadOnlyCollection<string> ExcludedPaths { get; set; } = Array.Empty<string>();
+        /// <summary>Folders inputs may come from (project, solution, package cache): symbolic links leading elsewhere are not followed.</summary>
+        public IReadOnlyCollection<string> InputRoots { get; set; } = Array.Empty<string>();
         /// <summary>Globs on archive paths to leave out (SparkBundleExcludePatterns).</summary>
         public IReadOnlyCollection<string> ExcludedPatterns { get; set; } = Array.Empty<string>();
     }

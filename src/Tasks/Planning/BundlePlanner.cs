@@ -41,6 +41,8 @@ namespace SparkShip.Tasks.Planning
                 else kept.Add((candidate, archivePath));
             }
 
+            kept = GuardInputs(kept, plan);
+
             // Read every file that exists once up front (in parallel on a cold cache); later lookups are cached.
             var onDisk = kept.Where(k => k.candidate.Kind != BundleFileKind.Compiled).Select(k => k.candidate.SourcePath).ToList();
             foreach (var missing in onDisk.Where(p => !File.Exists(p)))
@@ -123,6 +125,48 @@ namespace SparkShip.Tasks.Planning
                 });
             }
             return result;
+        }
+
+        // Names of files that commonly hold secrets: shipping them sends them to every executor.
+        private static readonly ArchivePathPattern[] SecretPatterns =
+            { new("secrets.json"), new("*.pfx"), new("*.p12"), new("*.pem"), new("*.key"), new(".env"), new(".env.*") };
+
+        /// <summary>Warns about likely secrets, and leaves out symbolic links that lead outside the project's inputs.</summary>
+        private List<(BundleCandidate candidate, string archivePath)> GuardInputs(List<(BundleCandidate candidate, string archivePath)> kept, BundlePlan plan)
+        {
+            var roots = _options.InputRoots.Where(r => !string.IsNullOrWhiteSpace(r))
+                .Select(r => Path.GetFullPath(r).TrimEnd(Path.DirectorySeparatorChar) + Path.DirectorySeparatorChar).ToList();
+            var result = new List<(BundleCandidate, string)>();
+            foreach (var (candidate, archivePath) in kept)
+            {
+                if (candidate.Kind != BundleFileKind.Compiled && roots.Count > 0)
+                {
+                    var target = SymlinkTarget(candidate.SourcePath);
+                    if (target != null && !roots.Any(r => target.StartsWith(r, StringComparison.Ordinal)))
+                    {
+                        plan.Diagnostics.Add(Diagnostics.SymlinkOutsideInputs(candidate.SourcePath, target));
+                        plan.Excluded.Add(new ExcludedFile(candidate, "symbolic link leading outside the project's inputs"));
+                        continue;
+                    }
+                }
+                if (candidate.PackageId == null && SecretPatterns.Any(p => p.IsMatch(archivePath)))
+                    plan.Diagnostics.Add(Diagnostics.LikelySecret(candidate.SourcePath, archivePath));
+                result.Add((candidate, archivePath));
+            }
+            return result;
+        }
+
+        /// <summary>The final target of a symbolic link, or null if the file is not one.</summary>
+        private static string? SymlinkTarget(string path)
+        {
+            var info = new FileInfo(path);
+            if (!info.Exists || (info.Attributes & FileAttributes.ReparsePoint) == 0) return null;
+#if NET
+            var target = info.ResolveLinkTarget(returnFinalTarget: true);
+            return target == null ? null : Path.GetFullPath(target.FullName);
+#else
+            return path; // no link resolution on .NET Framework: treat the link as leading nowhere we trust
+#endif
         }
 
         private static int IndexInChain(IReadOnlyList<string> chain, string rid)

@@ -107,3 +107,62 @@ public class ValidationTests
         Assert.Contains("libe_sqlite3.so", bundle.DependencyEntries);
     }
 }
+
+public class InputGuardTests
+{
+    [Fact]
+    public void Files_that_commonly_hold_secrets_are_a_warning_and_an_exclude_item_removes_them()
+    {
+        var items = """
+            <None Include="secrets.json;cert.pfx;tls.pem;.env" CopyToOutputDirectory="PreserveNewest" />
+            """;
+        var p = Scenarios.AppWithLibrary(extraAppItems: items);
+        foreach (var f in new[] { "secrets.json", "cert.pfx", "tls.pem", ".env" }) p.Write("App/" + f, "secret");
+
+        var build = p.Build("App/App.csproj").AssertSuccess();
+
+        var warnings = build.Diagnostics("SSHIP0011");
+        Assert.Equal(4, warnings.Count);
+        foreach (var f in new[] { "secrets.json", "cert.pfx", "tls.pem", ".env" })
+            Assert.Contains(warnings, w => w.Contains(p.PathOf("App/" + f)));
+
+        p.Edit("App/App.csproj", "</ItemGroup>", """
+            <SparkBundleExclude Include="secrets.json;cert.pfx;tls.pem;.env" />
+            </ItemGroup>
+            """);
+        var clean = p.Build("App/App.csproj").AssertSuccess();
+        Assert.Empty(clean.Diagnostics("SSHIP0011"));
+        var current = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
+        var generated = p.Read("App/obj/Debug/net8.0/SparkBundle.g.cs");
+        var app = current.Archives.Single(a => generated.Contains($"AppArchive = \"{a}\""));
+        Assert.DoesNotContain(Bundle.Entries(current.PathOf(app)), e => e is "secrets.json" or "cert.pfx" or "tls.pem" or ".env");
+    }
+
+    [Fact]
+    public void A_symbolic_link_leading_outside_the_project_is_not_followed()
+    {
+        var outside = Path.Combine(Path.GetTempPath(), "sparkship-outside-" + Guid.NewGuid().ToString("N"));
+        Directory.CreateDirectory(outside);
+        File.WriteAllText(Path.Combine(outside, "private.txt"), "not for the cluster");
+        try
+        {
+            var p = Scenarios.AppWithLibrary(extraAppItems: """
+                <None Include="link.txt;inside-link.txt" CopyToOutputDirectory="PreserveNewest" />
+                """);
+            File.CreateSymbolicLink(p.PathOf("App/link.txt"), Path.Combine(outside, "private.txt"));
+            File.CreateSymbolicLink(p.PathOf("App/inside-link.txt"), p.PathOf("App/data/words.txt"));
+
+            var build = p.Build("App/App.csproj").AssertSuccess();
+
+            var warning = Assert.Single(build.Diagnostics("SSHIP0012"));
+            Assert.Contains(p.PathOf("App/link.txt"), warning);
+            var entries = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle")).AppEntries;
+            Assert.DoesNotContain("link.txt", entries);
+            Assert.Contains("inside-link.txt", entries);   // a link within the project is an ordinary input
+        }
+        finally
+        {
+            Directory.Delete(outside, true);
+        }
+    }
+}

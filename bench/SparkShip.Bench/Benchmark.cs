@@ -1,0 +1,487 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.IO.Compression;
+using System.Text.Json;
+
+namespace SparkShip.Bench;
+
+/// <summary>
+/// The whole benchmark: pack the SDK, make the project trees, run the scenarios, write the results.
+/// Every ratio compares two things measured in this run, one repetition of each in turn (A B A B …).
+/// </summary>
+internal sealed class Benchmark
+{
+    private readonly Options _o;
+    private readonly string _repo;
+    private readonly string _cache;
+    private readonly string _packages;
+    private readonly string _work;
+    private readonly string _out;
+    private readonly Processes _p;
+    private readonly Stopwatch _clock = new();
+    private readonly List<ResultRow> _rows = new();
+    private readonly List<BreakdownRow> _breakdown = new();
+    private readonly List<string> _notes = new();
+    private readonly Dictionary<(AppSize, string), AppTree> _trees = new();
+    private string _feed = "";
+    private string _sdkVersion = "";
+
+    public Benchmark(Options o)
+    {
+        _o = o;
+        _repo = o.Repo ?? FindRepo();
+        _cache = o.Cache ?? Path.Combine(_repo, "bench", ".cache");
+        _packages = o.Packages ?? Path.Combine(_cache, "nuget");
+        _work = o.Work ?? Path.Combine(_cache, "work");
+        _out = o.Out ?? Path.Combine(_repo, "bench", "results");
+        Directory.CreateDirectory(_work);
+        var log = Path.Combine(_work, "commands.log");
+        if (File.Exists(log)) File.Delete(log);
+        _p = new Processes(Processes.ChildEnvironment(_packages, o.NoNodeReuse), log);
+    }
+
+    public void Run()
+    {
+        _clock.Start();
+        var date = DateTime.UtcNow;
+        Say($"work folder {_work}, package cache {_packages} (commands and times: {Path.Combine(_work, "commands.log")})");
+        var machine = Machine.Describe(_p, _repo);
+        Say($"machine: {machine.Cores} cores, {machine.Cpu}, {machine.MemoryGiB} GiB, dotnet {machine.Dotnet}");
+        PrepareSdk();
+
+        bool large = _o.Large;
+        // Smoke mode has no large app: the scenarios meant for it run on the small one, so their code never rots.
+        var bundleSize = large ? AppSize.Large : AppSize.Small;
+
+        if (_o.Only.Contains("noop"))
+        {
+            NoOpBuild(AppSize.Small);
+            if (large) NoOpBuild(AppSize.Large);
+        }
+        if (_o.Only.Contains("edit"))
+        {
+            EditBuild(AppSize.Small, _o.RepsOr(5));
+            if (large) EditBuild(AppSize.Large, _o.RepsOr(3));
+        }
+        if (_o.Only.Contains("full")) FullAndAppOnlyBundle(bundleSize);
+        if (_o.Only.Contains("attach")) Attach(bundleSize);
+
+        _notes.Add("Node reuse: " + (_o.NoNodeReuse
+            ? "off (-nr:false): every build starts its MSBuild nodes cold."
+            : "MSBuild's default (on), as a developer builds; every measured build is preceded by unmeasured warm-up builds of the same tree, so nodes and the SDK's task assembly are warm. MSBuild server (DOTNET_CLI_USE_MSBUILD_SERVER): "
+              + (Environment.GetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER") ?? "unset (default)") + "."));
+        _notes.Add($"Builds are `dotnet build App/App.csproj` ({AppTree.Configuration}, {AppTree.TargetFramework}, implicit restore included, as typed), timed from process start to exit. " +
+                   "The baseline tree is the same project without the `<Sdk Name=\"SparkShip.Sdk\" />` line.");
+        _notes.Add($"SDK: SparkShip.Sdk {_sdkVersion}, packed from a snapshot of src/ at the start of the run; packages cached in {_packages}, work trees in {_work} (both kept between runs; the first run downloads ≈0.5 GB).");
+        var settings = new Dictionary<string, object>
+        {
+            ["mode"] = _o.Smoke ? "smoke" : "full",
+            ["node reuse"] = _o.NoNodeReuse ? "off" : "default (on)",
+            ["sdk"] = _sdkVersion,
+            ["large app"] = large ? "yes" : "no",
+        };
+        ResultsWriter.Write(_out, date, machine, settings, _rows, _breakdown, _notes, _clock.Elapsed.TotalSeconds);
+        Say($"done in {_clock.Elapsed.TotalSeconds:0} s: {Path.Combine(_out, "latest.md")}");
+        Console.WriteLine();
+        Console.WriteLine(File.ReadAllText(Path.Combine(_out, "latest.md")));
+    }
+
+    // ───────────────────────────── scenario 1: no-op build ─────────────────────────────
+
+    private void NoOpBuild(AppSize size)
+    {
+        var sdk = Tree(size, "sdk");
+        var plain = Tree(size, "plain");
+        int reps = _o.RepsOr(7);
+        Say($"no-op build, {Name(size)} app: 2 warm-up builds each, then {reps} × (SparkShip, plain)");
+        for (int w = 0; w < (_o.Smoke ? 1 : 2); w++) { Build(sdk); Build(plain); }
+        var ours = new List<double>();
+        var baseline = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            var a = Build(sdk);
+            if (a.Output.Contains("Spark bundle ->", StringComparison.Ordinal))
+                throw new BenchException($"a no-op build of {sdk.Name} wrote a bundle:\n{a.Tail()}");
+            ours.Add(a.Seconds);
+            baseline.Add(Build(plain).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s");
+        }
+        _rows.Add(new ResultRow
+        {
+            Id = size == AppSize.Small ? "1a" : "1b",
+            Scenario = $"No-op build, {Name(size)} app",
+            Comparison = "`dotnet build`, nothing changed: with SparkShip vs without",
+            Unit = "s",
+            Ours = new Summary(ours),
+            Baseline = new Summary(baseline),
+            TargetMax = 1.02,
+        });
+
+        // Attribution: one more no-op build of each with a binlog (not timed).
+        var times = BuildTimes.Read(BuildWithBinlog(sdk, "noop"));
+        var plainTimes = BuildTimes.Read(BuildWithBinlog(plain, "noop"));
+        string build = $"No-op, {Name(size)} app";
+        foreach (var (target, ms) in times.SparkShipTargets()) _breakdown.Add(new BreakdownRow(build, $"target {target}", ms));
+        _breakdown.Add(new BreakdownRow(build, "task ComputeSparkBundle", times.Task("ComputeSparkBundle")));
+        _breakdown.Add(new BreakdownRow(build, "whole build (binlog), with SparkShip", times.TotalMilliseconds));
+        _breakdown.Add(new BreakdownRow(build, "whole build (binlog), without", plainTimes.TotalMilliseconds));
+    }
+
+    // ───────────────────────────── scenario 2: edit build ─────────────────────────────
+
+    private void EditBuild(AppSize size, int reps)
+    {
+        var sdk = Tree(size, "sdk");
+        var plain = Tree(size, "plain");
+        var manual = Tree(size, "manual");
+        Say($"edit build, {Name(size)} app: 1 warm-up each, then {reps} × (SparkShip build, plain build, publish + zip)");
+        sdk.EditLibrary(); Build(sdk);
+        plain.EditLibrary(); Build(plain);
+        manual.EditLibrary(); PublishAndZip(manual);
+
+        var ours = new List<double>();
+        var baseline = new List<double>();
+        var manualTimes = new List<double>();
+        var publishTimes = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            sdk.EditLibrary();
+            var a = Build(sdk);
+            if (!a.Output.Contains("Spark bundle ->", StringComparison.Ordinal))
+                throw new BenchException($"an edit build of {sdk.Name} did not write a bundle:\n{a.Tail()}");
+            ours.Add(a.Seconds);
+            plain.EditLibrary();
+            baseline.Add(Build(plain).Seconds);
+            manual.EditLibrary();
+            var (publish, total) = PublishAndZip(manual);
+            publishTimes.Add(publish);
+            manualTimes.Add(total);
+            Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s, publish + zip {total:0.00} s");
+        }
+        string id = size == AppSize.Small ? "2a" : "2b";
+        _rows.Add(new ResultRow
+        {
+            Id = id + ".1",
+            Scenario = $"Edit build, {Name(size)} app (one line of the referenced library)",
+            Comparison = "`dotnet build` with SparkShip (build + bundle) vs without (build only)",
+            Unit = "s",
+            Ours = new Summary(ours),
+            Baseline = new Summary(baseline),
+            TargetMax = 1.05,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = id + ".2",
+            Scenario = $"Edit build, {Name(size)} app (one line of the referenced library)",
+            Comparison = "`dotnet build` with SparkShip vs the manual path: `dotnet publish -c Release -o out` + `zip -qr` of out/",
+            Unit = "s",
+            Ours = new Summary(ours),
+            Baseline = new Summary(manualTimes),
+            TargetMax = 0.5,
+            Note = $"publish alone: median {new Summary(publishTimes).Median:0.00} s",
+        });
+    }
+
+    /// <summary>The documented manual path: publish, then zip the publish folder (a fresh zip each time). Returns (publish s, total s).</summary>
+    private (double publish, double total) PublishAndZip(AppTree tree)
+    {
+        var outDir = Path.Combine(tree.Root, "out");
+        var zip = Path.Combine(tree.Root, "app.zip");
+        if (File.Exists(zip)) File.Delete(zip);
+        var publish = _p.Run("dotnet", With(new List<string> { "publish", tree.AppProject, "-c", "Release", "-o", outDir }), tree.Root);
+        var pack = _p.Run("zip", new[] { "-q", "-r", zip, "." }, outDir);
+        return (publish.Seconds, publish.Seconds + pack.Seconds);
+    }
+
+    // ─────────────── scenarios 3 and 4: full bundle vs zip, and bundle work after an app-only edit ───────────────
+
+    private void FullAndAppOnlyBundle(AppSize size)
+    {
+        var tree = Tree(size, "sdk");
+        int reps = _o.RepsOr(5);
+        Say($"full bundle and app-only edit, {Name(size)} app: 1 warm-up, then {reps} × (full bundle, app-only edit, zip -1, zip -6)");
+        FullBundleBuild(tree, "warmup-full");
+        tree.EditApp();
+        BuildWithBinlog(tree, "warmup-appedit");
+
+        // The same flat file set as our two archives: unpacked into one folder, for zip -r.
+        var flat = Path.Combine(_work, $"flat-{Name(size)}");
+        if (Directory.Exists(flat)) Directory.Delete(flat, recursive: true);
+        foreach (var archive in tree.CurrentArchives()) ZipFile.ExtractToDirectory(archive, flat, overwriteFiles: true);
+        long flatBytes = Directory.EnumerateFiles(flat, "*", SearchOption.AllDirectories).Sum(f => new FileInfo(f).Length);
+        int flatFiles = Directory.EnumerateFiles(flat, "*", SearchOption.AllDirectories).Count();
+
+        var fullWork = new List<double>();
+        var fullWrite = new List<double>();
+        var fullWall = new List<double>();
+        var fullSize = new List<double>();
+        var editWrite = new List<double>();
+        var editWork = new List<double>();
+        var zip1 = new List<double>();
+        var zip6 = new List<double>();
+        var zip1Size = new List<double>();
+        var zip6Size = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            var (full, wall) = FullBundleBuild(tree, $"full-{i + 1}");
+            fullWork.Add(full.Task("ComputeSparkBundle") + full.Task("WriteSparkBundle"));
+            fullWrite.Add(full.Task("WriteSparkBundle"));
+            fullWall.Add(wall);
+            fullSize.Add(tree.CurrentArchives().Sum(a => new FileInfo(a).Length) / 1e6);
+
+            tree.EditApp();
+            var edit = BuildTimes.Read(BuildWithBinlog(tree, $"appedit-{i + 1}"));
+            if (!edit.Ran("WriteSparkBundle")) throw new BenchException($"WriteSparkBundle did not run after an app edit of {tree.Name}");
+            editWrite.Add(edit.Task("WriteSparkBundle"));
+            editWork.Add(edit.Task("ComputeSparkBundle") + edit.Task("WriteSparkBundle"));
+
+            var (t1, s1) = ZipFolder(flat, 1);
+            zip1.Add(t1); zip1Size.Add(s1);
+            var (t6, s6) = ZipFolder(flat, 6);
+            zip6.Add(t6); zip6Size.Add(s6);
+            Say($"  rep {i + 1}/{reps}: full bundle {fullWork[^1]:0} ms (build {wall:0.00} s, {fullSize[^1]:0.0} MB), app edit bundle {editWrite[^1]:0} ms, zip -1 {t1:0} ms ({s1:0.0} MB), zip -6 {t6:0} ms ({s6:0.0} MB)");
+        }
+
+        string what = $"{flatFiles} files, {flatBytes / 1e6:0.0} MB";
+        string scenario = $"Full bundle, {Name(size)} app ({what})";
+        _rows.Add(new ResultRow
+        {
+            Id = "3.1", Scenario = scenario,
+            Comparison = "time: bundle work (ComputeSparkBundle + WriteSparkBundle task time, binlog) vs `zip -qr -6` of the same files",
+            Unit = "ms", Ours = new Summary(fullWork), Baseline = new Summary(zip6), TargetMax = 1.0,
+            Note = $"whole `dotnet build` that did it: median {new Summary(fullWall).Median:0.00} s; WriteSparkBundle alone: median {new Summary(fullWrite).Median:0} ms",
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "3.2", Scenario = scenario, Comparison = "size: our two archives vs `zip -qr -6` of the same files",
+            Unit = "MB", Ours = new Summary(fullSize), Baseline = new Summary(zip6Size), TargetMax = 1.02,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "3.3", Scenario = scenario, Comparison = "time: bundle work vs `zip -qr -1` of the same files",
+            Unit = "ms", Ours = new Summary(fullWork), Baseline = new Summary(zip1),
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "3.4", Scenario = scenario, Comparison = "size: our two archives vs `zip -qr -1` of the same files",
+            Unit = "MB", Ours = new Summary(fullSize), Baseline = new Summary(zip1Size),
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "4.1", Scenario = $"App-only edit, {Name(size)} app (one line of Program.cs)",
+            Comparison = "WriteSparkBundle task time after the edit vs in a full bundle",
+            Unit = "ms", Ours = new Summary(editWrite), Baseline = new Summary(fullWrite), TargetMax = 0.05,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "4.2", Scenario = $"App-only edit, {Name(size)} app (one line of Program.cs)",
+            Comparison = "ComputeSparkBundle + WriteSparkBundle after the edit vs in a full bundle",
+            Unit = "ms", Ours = new Summary(editWork), Baseline = new Summary(fullWork),
+        });
+    }
+
+    /// <summary>Every layer written: the bundle folder and obj/…/sparkship deleted, compile outputs kept.</summary>
+    private (BuildTimes times, double wallSeconds) FullBundleBuild(AppTree tree, string label)
+    {
+        if (Directory.Exists(tree.BundleDirectory)) Directory.Delete(tree.BundleDirectory, recursive: true);
+        if (Directory.Exists(tree.StateDirectory)) Directory.Delete(tree.StateDirectory, recursive: true);
+        var binlog = BinlogPath(tree, label);
+        var result = _p.Run("dotnet", With(new List<string> { "build", tree.AppProject, "-bl:" + binlog }), tree.Root);
+        var times = BuildTimes.Read(binlog);
+        if (!times.Ran("WriteSparkBundle")) throw new BenchException($"WriteSparkBundle did not run in the full bundle build of {tree.Name}");
+        if (times.Compiled("App") || times.Compiled("Lib"))
+            _notes.Add($"A full bundle build of {tree.Name} ({label}) recompiled a project: its time includes that compile.");
+        return (times, result.Seconds);
+    }
+
+    private (double milliseconds, double megabytes) ZipFolder(string folder, int level)
+    {
+        var zip = Path.Combine(_work, $"zip{level}.zip");
+        if (File.Exists(zip)) File.Delete(zip);
+        var r = _p.Run("zip", new[] { "-q", "-r", "-" + level, zip, "." }, folder);
+        return (r.Milliseconds, new FileInfo(zip).Length / 1e6);
+    }
+
+    // ───────────────────────────── scenario 5: driver-side attach ─────────────────────────────
+
+    private void Attach(AppSize size)
+    {
+        var tree = Tree(size, "sdk");
+        if (!File.Exists(tree.GeneratedSource)) Build(tree);
+        var archives = tree.CurrentArchives();
+        var c = tree.BundleConstants();
+        int cold = _o.Smoke ? 1 : 15;
+        int warm = _o.Smoke ? 5 : 200;
+        Say($"attach, {Name(size)} bundle ({string.Join(", ", archives.Select(a => $"{Path.GetFileName(a)} {new FileInfo(a).Length / 1e6:0.0} MB"))}): {cold} cold processes (and as many empty ones), {warm} warm calls");
+
+        var probe = BuildProbe();
+        var flatRoot = Path.Combine(_work, "flat-cache");
+        string[] Args(string mode, int iterations = 1) => new[]
+        {
+            probe, mode, tree.OutputDirectory, c["Directory"], c["AppArchive"], c["AppFingerprint"], c["DependencyArchive"],
+            c["DependencyFingerprint"], c["ManifestEntry"], "yarn", flatRoot, iterations.ToString(CultureInfo.InvariantCulture),
+        };
+        double[] Samples(RunResult r) =>
+            JsonDocument.Parse(r.Output.Split('\n').Last(l => l.StartsWith('{'))).RootElement.GetProperty("ms").EnumerateArray().Select(e => e.GetDouble()).ToArray();
+
+        // Warm-up: the probe's files in the page cache, the runtime's too.
+        _p.Run("dotnet", Args("cold"), _work);
+        _p.Run("dotnet", Args("noop"), _work);
+        var coldMs = new List<double>();
+        var coldWall = new List<double>();
+        var emptyWall = new List<double>();
+        for (int i = 0; i < cold; i++)
+        {
+            var r = _p.Run("dotnet", Args("cold"), _work);
+            coldMs.Add(Samples(r)[0]);
+            coldWall.Add(r.Milliseconds);
+            emptyWall.Add(_p.Run("dotnet", Args("noop"), _work).Milliseconds);
+        }
+        var warmMs = Samples(_p.Run("dotnet", Args("warm", warm), _work));
+        var unpackMs = Samples(_p.Run("dotnet", Args("unpack", _o.Smoke ? 1 : 3), _work));
+
+        string scenario = $"Driver-side attach, {Name(size)} bundle (locate, check, plan: SparkBundleVerifier.Verify + SparkAttachPlanner.Create)";
+        _rows.Add(new ResultRow
+        {
+            Id = "5.1", Scenario = scenario, Comparison = "cold: first call in a fresh process (JIT included), as a driver pays it",
+            Unit = "ms", Ours = new Summary(coldMs), TargetMax = 20,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "5.2", Scenario = scenario, Comparison = "warm: later calls in the same process",
+            Unit = "ms", Ours = new Summary(warmMs), TargetMax = 20,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "5.3", Scenario = scenario, Comparison = "whole process (runtime start + attach) vs the same process doing nothing",
+            Unit = "ms", Ours = new Summary(coldWall), Baseline = new Summary(emptyWall),
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "5.4", Scenario = $"Local master, first run of a new bundle, {Name(size)} bundle",
+            Comparison = "unpacking every layer into the flat cache (FlatBundleCache.Ensure; later runs reuse it)",
+            Unit = "ms", Ours = new Summary(unpackMs),
+        });
+    }
+
+    /// <summary>Builds bench/AttachProbe against the shim sources of the packed SDK (what an app compiles in).</summary>
+    private string BuildProbe()
+    {
+        var shim = Path.Combine(_packages, "sparkship.sdk", _sdkVersion.ToLowerInvariant(), "shim", "Runtime");
+        if (!Directory.Exists(shim)) throw new BenchException($"the packed SDK's shim is not at {shim} (was a tree restored?)");
+        var artifacts = Path.Combine(_work, "probe");
+        _p.Run("dotnet", With(new List<string>
+        {
+            "build", Path.Combine(_repo, "bench", "AttachProbe", "AttachProbe.csproj"), "-c", "Release",
+            "--artifacts-path", artifacts, "-p:SparkShipShimDir=" + shim + Path.DirectorySeparatorChar,
+        }), _work);
+        return Directory.EnumerateFiles(Path.Combine(artifacts, "bin"), "AttachProbe.dll", SearchOption.AllDirectories).Single();
+    }
+
+    // ───────────────────────────── setup ─────────────────────────────
+
+    /// <summary>
+    /// Packs SparkShip.Sdk from a snapshot of src/ (so edits made by others during the run cannot mix in, and their
+    /// builds' obj/ folders are not touched), with a version unique to the run, into the benchmark's own feed.
+    /// </summary>
+    private void PrepareSdk()
+    {
+        if (_o.Feed != null)
+        {
+            _feed = _o.Feed;
+            _sdkVersion = _o.SdkVersion!;
+            Say($"using SparkShip.Sdk {_sdkVersion} from {_feed}");
+            return;
+        }
+        var snapshot = Path.Combine(_cache, "sdk-src");
+        Mirror(Path.Combine(_repo, "src", "Sdk"), Path.Combine(snapshot, "src", "Sdk"));
+        Mirror(Path.Combine(_repo, "src", "Tasks"), Path.Combine(snapshot, "src", "Tasks"));
+        foreach (var file in new[] { "Directory.Build.props", "global.json", "nuget.config", "README.md" })
+            CopyIfDifferent(Path.Combine(_repo, file), Path.Combine(snapshot, file));
+
+        _feed = Path.Combine(_cache, "feed");
+        if (Directory.Exists(_feed)) Directory.Delete(_feed, recursive: true);
+        Directory.CreateDirectory(_feed);
+        _sdkVersion = "0.1.0-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        // An older bench SDK in the cache is never used (the version is new), but it is dead weight.
+        var old = Path.Combine(_packages, "sparkship.sdk");
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        Say($"packing SparkShip.Sdk {_sdkVersion} from a snapshot of src/");
+        _p.Run("dotnet", new[] { "pack", Path.Combine(snapshot, "src", "Sdk", "SparkShip.Sdk.csproj"), "-c", "Release", "-o", _feed, "-p:Version=" + _sdkVersion, "-nr:false" }, snapshot);
+    }
+
+    /// <summary>The tree of that size and variant ("sdk", "plain", "manual"), created and built once on first use.</summary>
+    private AppTree Tree(AppSize size, string variant)
+    {
+        if (_trees.TryGetValue((size, variant), out var tree)) return tree;
+        tree = new AppTree(Path.Combine(_work, $"{Name(size)}-{variant}"), size, usesSdk: variant == "sdk");
+        Say($"creating {tree.Name} and building it once (restore, compile{(variant == "manual" ? ", publish" : "")})");
+        tree.Create(_feed, _sdkVersion);
+        if (variant == "manual") PublishAndZip(tree);
+        else Build(tree);
+        _trees[(size, variant)] = tree;
+        return tree;
+    }
+
+    private RunResult Build(AppTree tree) => _p.Run("dotnet", With(new List<string> { "build", tree.AppProject }), tree.Root);
+
+    private string BuildWithBinlog(AppTree tree, string label)
+    {
+        var binlog = BinlogPath(tree, label);
+        _p.Run("dotnet", With(new List<string> { "build", tree.AppProject, "-bl:" + binlog }), tree.Root);
+        return binlog;
+    }
+
+    private static string BinlogPath(AppTree tree, string label)
+    {
+        var dir = Path.Combine(tree.Root, "logs");
+        Directory.CreateDirectory(dir);
+        return Path.Combine(dir, label + ".binlog");
+    }
+
+    private List<string> With(List<string> args)
+    {
+        if (_o.NoNodeReuse) args.Add("-nr:false");
+        return args;
+    }
+
+    private static string Name(AppSize size) => size == AppSize.Small ? "small" : "large";
+
+    private void Say(string message) => Console.WriteLine($"[{_clock.Elapsed.TotalSeconds,5:0}s] {message}");
+
+    private string FindRepo()
+    {
+        foreach (var start in new[] { Directory.GetCurrentDirectory(), AppContext.BaseDirectory })
+            for (var dir = new DirectoryInfo(start); dir != null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "SparkShip.Sdk.sln"))) return dir.FullName;
+        throw new BenchException("SparkShip.Sdk.sln not found above the current folder: run from the repository or pass --repo");
+    }
+
+    private static void Mirror(string source, string destination)
+    {
+        static bool Skipped(string relative) => relative.Split(Path.DirectorySeparatorChar).Any(s => s is "bin" or "obj");
+        var wanted = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
+        {
+            var relative = Path.GetRelativePath(source, file);
+            if (Skipped(relative)) continue;
+            wanted.Add(relative);
+            CopyIfDifferent(file, Path.Combine(destination, relative));
+        }
+        if (!Directory.Exists(destination)) return;
+        foreach (var file in Directory.EnumerateFiles(destination, "*", SearchOption.AllDirectories).ToList())
+        {
+            var relative = Path.GetRelativePath(destination, file);
+            if (!Skipped(relative) && !wanted.Contains(relative)) File.Delete(file);
+        }
+    }
+
+    // Unchanged files keep their timestamps, so the snapshot's incremental build stays incremental.
+    private static void CopyIfDifferent(string source, string destination)
+    {
+        if (File.Exists(destination) && new FileInfo(destination).Length == new FileInfo(source).Length
+            && File.ReadAllBytes(destination).AsSpan().SequenceEqual(File.ReadAllBytes(source))) return;
+        Directory.CreateDirectory(Path.GetDirectoryName(destination)!);
+        File.Copy(source, destination, overwrite: true);
+    }
+}
