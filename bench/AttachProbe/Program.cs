@@ -33,7 +33,7 @@ internal static class Program
         }
 
         var samples = new List<double>();
-        int iterations = int.Parse(args[11], CultureInfo.InvariantCulture);
+        int iterations = int.Parse(args[10], CultureInfo.InvariantCulture);
         switch (mode)
         {
             case "cold":
@@ -53,7 +53,7 @@ internal static class Program
                 var bundle = SparkBundleVerifier.Verify(Info(args));
                 for (int i = 0; i < iterations; i++)
                 {
-                    var root = Path.Combine(args[10], "unpack-" + Environment.ProcessId + "-" + i);
+                    var root = Path.Combine(args[9], "unpack-" + Environment.ProcessId + "-" + i);
                     long t = Stopwatch.GetTimestamp();
                     foreach (var archive in bundle.Archives) FlatBundleCache.Ensure(archive.FullPath, Path.Combine(root, archive.Alias));
                     samples.Add(Stopwatch.GetElapsedTime(t).TotalMilliseconds);
@@ -73,7 +73,7 @@ internal static class Program
     private static SparkAttachPlan Attach(string[] a)
     {
         var bundle = SparkBundleVerifier.Verify(Info(a));
-        var plan = SparkAttachPlanner.Create(bundle, a[8], a[9] is var root ? a[10] : root);
+        var plan = SparkAttachPlanner.Create(bundle, a[8], a[9]);
         if (plan.SearchPathEntries.Count == 0) throw new InvalidOperationException("empty plan");
         return plan;
     }

@@ -30,11 +30,15 @@ public sealed class TestEnvironment
         Feed = Path.Combine(RunRoot, "feed");
         Directory.CreateDirectory(Feed);
         DeleteOldRuns(testRoot);
-        // A stale SparkShip.Sdk in the shared cache must never be used: every run packs a new version.
-        var oldSdk = Path.Combine(PackageCache, "sparkship.sdk");
-        if (Directory.Exists(oldSdk)) Directory.Delete(oldSdk, recursive: true);
-
-        SdkVersion = "0.1.0-it." + DateTime.UtcNow.ToString("yyyyMMddHHmmss");
+        // A stale SparkShip.Sdk in the shared cache must never be used: every run packs a version of its own (time
+        // and process id), and only old runs' versions are pruned — a concurrent run may be using its own right now.
+        SdkVersion = "0.1.0-it." + DateTime.UtcNow.ToString("yyyyMMddHHmmss") + "." + Environment.ProcessId;
+        var sdkVersions = Path.Combine(PackageCache, "sparkship.sdk");
+        if (Directory.Exists(sdkVersions))
+            foreach (var old in Directory.EnumerateDirectories(sdkVersions))
+                try { if (Directory.GetLastWriteTimeUtc(old) < DateTime.UtcNow.AddHours(-12)) Directory.Delete(old, recursive: true); }
+                catch (IOException) { }
+                catch (UnauthorizedAccessException) { }
         var pack = Dotnet(RepoRoot, "pack", Path.Combine(RepoRoot, "src", "Sdk", "SparkShip.Sdk.csproj"), "-c", "Release", "-o", Feed,
             "-p:Version=" + SdkVersion, "-nr:false");
         if (pack.ExitCode != 0) throw new InvalidOperationException("Packing the SDK failed:\n" + pack);
