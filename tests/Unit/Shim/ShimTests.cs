@@ -195,3 +195,45 @@ public sealed class ShimTests : IDisposable
             identity.DependencyArchive, identity.DependencyFingerprint, BundleIdentity.ManifestEntryName, false);
     }
 }
+
+/// <summary>The attach plan for every master and deploy mode: the mode never changes it, the master decides.</summary>
+public sealed class AttachPlanMatrixTests : IDisposable
+{
+    private readonly string _root = Directory.CreateTempSubdirectory("sparkship-plan-").FullName;
+    public void Dispose() => Directory.Delete(_root, recursive: true);
+
+    [Theory]
+    [InlineData("local", "client", true)]
+    [InlineData("local[8]", "client", true)]
+    [InlineData("local-cluster[2,1,1024]", "client", false)]
+    [InlineData("spark://m:7077", "client", false)]
+    [InlineData("spark://m:7077", "cluster", false)]
+    [InlineData("yarn", "client", false)]
+    [InlineData("yarn", "cluster", false)]
+    [InlineData("k8s://https://k:6443", "client", false)]
+    [InlineData("k8s://https://k:6443", "cluster", false)]
+    public void Plan(string master, string deployMode, bool local)
+    {
+        _ = deployMode; // spark.submit.deployMode is not an input: in Kubernetes cluster mode the driver even reports "client"
+        File.WriteAllText(Path.Combine(_root, "App.app-1.zip"), "");
+        File.WriteAllText(Path.Combine(_root, "App.deps-2.zip"), "");
+        var bundle = new VerifiedBundle(
+            new SparkBundleInfo(_root, ".", "App.app-1.zip", "", "App.deps-2.zip", "", "m.json", false),
+            new[] { new VerifiedArchive("App.app-1.zip", Path.Combine(_root, "App.app-1.zip"), 0), new VerifiedArchive("App.deps-2.zip", Path.Combine(_root, "App.deps-2.zip"), 0) });
+
+        var plan = SparkAttachPlanner.Create(bundle, master, Path.Combine(_root, "cache"));
+
+        if (local)
+        {
+            Assert.Empty(plan.ArchivesToRegister);
+            Assert.All(plan.SearchPathEntries, e => Assert.True(Path.IsPathRooted(e)));
+            Assert.Equal(2, plan.LocalFolders.Count);
+        }
+        else
+        {
+            Assert.Equal(new[] { "./App.app-1", "./App.deps-2" }, plan.SearchPathEntries);
+            Assert.All(plan.ArchivesToRegister, a => Assert.StartsWith("file:///", a));
+            Assert.Empty(plan.LocalFolders);
+        }
+    }
+}

@@ -1,0 +1,92 @@
+using SparkShip.Tasks.Submit;
+using Xunit;
+
+namespace SparkShip.Sdk.Tests.Submit;
+
+public class SparkSubmitCommandBuilderTests
+{
+    private static readonly string[] Archives = { "/b/spark-bundle/App.app-1.zip", "/b/spark-bundle/App.deps-2.zip" };
+
+    [Theory]
+    [InlineData("3.5", "2.3.1", "microsoft-spark-3-5_2.12-2.3.1.jar")]
+    [InlineData("3.5.1", "2.3.1", "microsoft-spark-3-5_2.12-2.3.1.jar")]
+    [InlineData("3.0", "2.1.1", "microsoft-spark-3-0_2.12-2.1.1.jar")]
+    [InlineData("2.4", "2.1.1", "microsoft-spark-2-4_2.11-2.1.1.jar")]
+    public void The_jar_matches_the_spark_version(string spark, string msSpark, string jar) =>
+        Assert.Equal(jar, SparkSubmitCommandBuilder.JarName(spark, msSpark));
+
+    [Theory]
+    [InlineData("3")]
+    [InlineData("x.y")]
+    public void A_bad_spark_version_is_refused(string spark) =>
+        Assert.Throws<ArgumentException>(() => SparkSubmitCommandBuilder.JarName(spark, "2.3.1"));
+
+    // Every master and deploy mode: where the driver reads DOTNET_ASSEMBLY_SEARCH_PATHS from, when the bundle is
+    // passed on the command line (zero-code off). null: the environment of spark-submit itself.
+    [Theory]
+    [InlineData("local[*]", "client", null, false)]
+    [InlineData("spark://m:7077", "client", null, true)]
+    [InlineData("spark://m:7077", "cluster", null, true)]
+    [InlineData("yarn", "client", null, true)]
+    [InlineData("yarn", "cluster", "spark.yarn.appMasterEnv.", true)]
+    [InlineData("k8s://https://k:6443", "client", null, true)]
+    [InlineData("k8s://https://k:6443", "cluster", "spark.kubernetes.driverEnv.", true)]
+    [InlineData("mesos://m:5050", "cluster", "spark.mesos.driverEnv.", true)]
+    public void With_archives_the_search_path_goes_where_that_driver_reads_its_environment(string master, string mode, string? conf, bool archives)
+    {
+        var command = SparkSubmitCommandBuilder.Build(Options(master, mode, includeArchives: true));
+
+        Assert.Contains("--class org.apache.spark.deploy.dotnet.DotnetRunner", command);
+        Assert.Contains("dotnet /b/App.dll", command);
+        const string value = "DOTNET_ASSEMBLY_SEARCH_PATHS=./App.app-1,./App.deps-2";
+        if (!archives)
+        {
+            // Local mode cannot use ./alias (the worker does not run in the SparkFiles root): only the shim's flat copies work.
+            Assert.DoesNotContain("--archives", command);
+            Assert.DoesNotContain(value, command);
+            return;
+        }
+        Assert.Contains("--archives file:///b/spark-bundle/App.app-1.zip#App.app-1,file:///b/spark-bundle/App.deps-2.zip#App.deps-2", command);
+        if (conf != null)
+        {
+            Assert.Contains("--conf " + conf + value, command);
+            Assert.False(command.StartsWith(value, StringComparison.Ordinal));
+        }
+        else
+        {
+            Assert.StartsWith(value + " spark-submit", command);
+        }
+        Assert.Contains("--deploy-mode " + mode, command);
+    }
+
+    [Fact]
+    public void The_zero_code_command_has_no_bundle_arguments()
+    {
+        var command = SparkSubmitCommandBuilder.Build(Options("yarn", "cluster", includeArchives: false));
+        Assert.DoesNotContain("--archives", command);
+        Assert.DoesNotContain("DOTNET_ASSEMBLY_SEARCH_PATHS", command);
+        Assert.StartsWith("spark-submit \\\n  --class org.apache.spark.deploy.dotnet.DotnetRunner \\\n  --master yarn \\\n  --deploy-mode cluster", command);
+    }
+
+    [Fact]
+    public void Arguments_are_quoted_for_the_shell_only_when_needed()
+    {
+        var o = Options("local[*]", "client", includeArchives: false);
+        o.AppAssembly = "/my apps/App.dll";
+        o.AppArguments = new[] { "in.txt", "it's" };
+        var command = SparkSubmitCommandBuilder.Build(o);
+        Assert.Contains("--master 'local[*]'", command);
+        Assert.Contains("dotnet '/my apps/App.dll' in.txt 'it'\\''s'", command);
+    }
+
+    private static SparkSubmitOptions Options(string master, string mode, bool includeArchives) => new()
+    {
+        Master = master,
+        DeployMode = mode,
+        SparkVersion = "3.5",
+        MicrosoftSparkVersion = "2.3.1",
+        AppAssembly = "/b/App.dll",
+        Archives = Archives,
+        IncludeArchives = includeArchives,
+    };
+}
