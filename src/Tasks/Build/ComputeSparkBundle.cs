@@ -57,6 +57,11 @@ namespace SparkShip.Tasks.Build
         /// <summary>The generated source itself, left out of the fingerprint it carries.</summary>
         public string? GeneratedSourceFile { get; set; }
 
+        /// <summary>Where to record the identity (names, fingerprints) for builds that skip this step: "Key=Value" lines.</summary>
+        public string? IdentityFile { get; set; }
+        /// <summary>Where to record the plan (layer, archive path, source) for the bundle step.</summary>
+        public string? PlanFile { get; set; }
+
         [Output] public ITaskItem[] BundleFiles { get; private set; } = Array.Empty<ITaskItem>();
         [Output] public string AppArchive { get; private set; } = "";
         [Output] public string AppFingerprint { get; private set; } = "";
@@ -127,7 +132,30 @@ namespace SparkShip.Tasks.Build
                 if (f.Candidate.PackageId != null) item.SetMetadata("NuGetPackageId", f.Candidate.PackageId);
                 return (ITaskItem)item;
             }).ToArray();
-            return true;
+            return SaveIdentityAndPlan(plan);
+        }
+
+        // Always written when this step runs (the target's Inputs/Outputs compare against the identity file's time);
+        // a build where nothing changed skips the step and reads them back instead.
+        private bool SaveIdentityAndPlan(BundlePlan plan)
+        {
+            try
+            {
+                if (PlanFile != null)
+                    AtomicFile.WriteAllText(PlanFile, BundlePlanFile.Format(plan.Files.Select(f => new Writing.BundleFileRef(f.SourcePath, f.ArchivePath, f.Layer))));
+                if (IdentityFile != null)
+                    AtomicFile.WriteAllText(IdentityFile, string.Join("\n", new[]
+                    {
+                        "AppArchive=" + AppArchive, "AppFingerprint=" + AppFingerprint, "DependencyArchive=" + DependencyArchive,
+                        "DependencyFingerprint=" + DependencyFingerprint, "SparkVersion=" + SparkVersion,
+                    }) + "\n");
+                return true;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                TaskSupport.Report(Log, Diagnostics.WriteFailed(IdentityFile ?? PlanFile ?? StateDirectory, e.Message));
+                return false;
+            }
         }
 
         /// <summary>

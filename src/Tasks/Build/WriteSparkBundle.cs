@@ -12,7 +12,8 @@ namespace SparkShip.Tasks.Build
     /// <summary>Bundle step (after compile): writes the layers' archives and the manifest, and says so in one line.</summary>
     public sealed class WriteSparkBundle : Task
     {
-        [Required] public ITaskItem[] BundleFiles { get; set; } = Array.Empty<ITaskItem>();
+        /// <summary>The plan written by the identify step (obj/…/sparkship/plan.tsv), which may have been skipped in this build.</summary>
+        [Required] public string PlanFile { get; set; } = "";
         [Required] public string BundleDirectory { get; set; } = "";
         [Required] public string BundleDirectoryName { get; set; } = "";
         [Required] public string StateDirectory { get; set; } = "";
@@ -55,16 +56,13 @@ namespace SparkShip.Tasks.Build
                     DependencyArchive = DependencyArchive,
                     DependencyFingerprint = DependencyFingerprint,
                 },
-                Files = BundleFiles.Select(i => new BundleFileRef(
-                    Path.GetFullPath(i.ItemSpec),
-                    i.GetMetadata("ArchivePath"),
-                    string.Equals(i.GetMetadata("Layer"), "deps", StringComparison.OrdinalIgnoreCase) ? BundleLayer.Dependencies : BundleLayer.App)).ToList(),
             };
 
             if (Log.HasLoggedErrors) return false;
             BundleWriteResult result;
             try
             {
+                request.Files = BundlePlanFile.Read(PlanFile);
                 result = new BundleWriter(cache).Write(request);
                 cache.Save();
             }

@@ -20,6 +20,9 @@ public class IncrementalBuildTests
 
         Assert.True(second.TargetSkippedAsUpToDate("WriteSparkBundle"), "WriteSparkBundle was not skipped as up to date");
         Assert.Empty(second.TasksRun("WriteSparkBundle"));
+        // Not even the identify step runs (MSBuild's own up-to-date check): SparkShip's task assembly is never loaded.
+        Assert.True(second.TargetSkippedAsUpToDate("ComputeSparkBundle"), "ComputeSparkBundle was not skipped as up to date");
+        Assert.Empty(second.TasksRun("ComputeSparkBundle"));
         Assert.DoesNotContain(second.TargetsRun("CoreCompile"), t => t.Children.OfType<Microsoft.Build.Logging.StructuredLogger.Task>().Any());
         Assert.DoesNotContain("Spark bundle ->", second.Output);
         foreach (var (file, (time, bytes)) in watched)
