@@ -41,16 +41,18 @@ internal sealed class AppTree
     private int _libEdits;
     private int _appEdits;
 
-    public AppTree(string root, AppSize size, bool usesSdk)
+    /// <param name="sdkMode">"sdk" (<c>&lt;Sdk Name="SparkShip.Sdk" /&gt;</c>), "package" (a PackageReference to it), or null (without it).</param>
+    public AppTree(string root, AppSize size, string? sdkMode)
     {
         Root = root;
         Size = size;
-        UsesSdk = usesSdk;
+        SdkMode = sdkMode;
     }
 
     public string Root { get; }
     public AppSize Size { get; }
-    public bool UsesSdk { get; }
+    public string? SdkMode { get; }
+    public bool UsesSdk => SdkMode != null;
     public string Name => Path.GetFileName(Root);
 
     public string AppProject => Path.Combine(Root, "App", "App.csproj");
@@ -80,7 +82,10 @@ internal sealed class AppTree
               </packageSources>
             </configuration>
             """);
+        // Stop MSBuild's walk up the folders: nothing of the repository's build settings applies to these trees.
         Write("Directory.Build.props", "<Project />\n");
+        Write("Directory.Build.targets", "<Project />\n");
+        Write("Directory.Packages.props", "<Project />\n");
 
         var packages = Size == AppSize.Large ? LargePackages : SmallPackages;
         Write("Lib/Lib.csproj", $"""
@@ -99,7 +104,12 @@ internal sealed class AppTree
         WriteLib(0);
         Write("App/App.csproj", $"""
             <Project Sdk="Microsoft.NET.Sdk">
-            {(UsesSdk ? "  <Sdk Name=\"SparkShip.Sdk\" />" : "  <!-- no SparkShip.Sdk: the baseline -->")}
+            {SdkMode switch
+            {
+                "sdk" => "  <Sdk Name=\"SparkShip.Sdk\" />",
+                "package" => "  <!-- SparkShip.Sdk as a PackageReference (below) -->",
+                _ => "  <!-- no SparkShip.Sdk: the baseline -->",
+            }}
               <PropertyGroup>
                 <OutputType>Exe</OutputType>
                 <TargetFramework>{TargetFramework}</TargetFramework>
@@ -108,6 +118,7 @@ internal sealed class AppTree
               </PropertyGroup>
               <ItemGroup>
                 <ProjectReference Include="../Lib/Lib.csproj" />
+            {(SdkMode == "package" ? $"    <PackageReference Include=\"SparkShip.Sdk\" Version=\"{sdkVersion}\" PrivateAssets=\"all\" />" : "")}
               </ItemGroup>
             </Project>
             """);

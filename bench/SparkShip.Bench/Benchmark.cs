@@ -23,6 +23,8 @@ internal sealed class Benchmark
     private readonly List<BreakdownRow> _breakdown = new();
     private readonly List<string> _notes = new();
     private readonly Dictionary<(AppSize, string), AppTree> _trees = new();
+    private readonly string _runMarker = Guid.NewGuid().ToString("N");
+    private string _loadAtStart = "";
     private string _feed = "";
     private string _sdkVersion = "";
 
@@ -37,14 +39,28 @@ internal sealed class Benchmark
         Directory.CreateDirectory(_work);
         var log = Path.Combine(_work, "commands.log");
         if (File.Exists(log)) File.Delete(log);
-        _p = new Processes(Processes.ChildEnvironment(_packages, o.NoNodeReuse), log);
+        _p = new Processes(Processes.ChildEnvironment(_packages, o.NoNodeReuse, _runMarker), log);
     }
 
     public void Run()
     {
+        try
+        {
+            RunScenarios();
+        }
+        finally
+        {
+            int ended = Processes.EndLeftovers(_runMarker);
+            if (ended > 0) Say($"ended {ended} process(es) this run left (MSBuild nodes, compiler server)");
+        }
+    }
+
+    private void RunScenarios()
+    {
         _clock.Start();
         var date = DateTime.UtcNow;
         Say($"work folder {_work}, package cache {_packages} (commands and times: {Path.Combine(_work, "commands.log")})");
+        _loadAtStart = LoadAverage();
         var machine = Machine.Describe(_p, _repo);
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, {machine.MemoryGiB} GiB, dotnet {machine.Dotnet}");
         PrepareSdk();
@@ -60,21 +76,28 @@ internal sealed class Benchmark
         }
         if (_o.Only.Contains("edit"))
         {
-            EditBuild(AppSize.Small, _o.RepsOr(5));
+            EditBuild(AppSize.Small, _o.RepsOr(7));
             if (large) EditBuild(AppSize.Large, _o.RepsOr(3));
         }
         if (_o.Only.Contains("full")) FullAndAppOnlyBundle(bundleSize);
         if (_o.Only.Contains("attach")) Attach(bundleSize);
 
-        _notes.Add("Node reuse: " + (_o.NoNodeReuse
-            ? "off (-nr:false): every build starts its MSBuild nodes cold."
-            : "MSBuild's default (on), as a developer builds; every measured build is preceded by unmeasured warm-up builds of the same tree, so nodes and the SDK's task assembly are warm. MSBuild server (DOTNET_CLI_USE_MSBUILD_SERVER): "
-              + (Environment.GetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER") ?? "unset (default)") + "."));
+        _notes.Add(_o.NoNodeReuse
+            ? "Node reuse off (-nr:false) and no compiler server (UseSharedCompilation=false): every build starts MSBuild and csc cold."
+            : "MSBuild node reuse and the compiler server at their defaults (on), as on a developer's machine " +
+              (Overridden().Length > 0 ? $"(the benchmark removed {Overridden()} from its builds' environment). " : "") + "Every measured build " +
+              "is preceded by unmeasured warm-up builds of the same tree, so the nodes, the compiler server and SparkShip's task assembly are warm. " +
+              "MSBuild server: " + (Environment.GetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER") ?? "default") + ". At the end the run ends the nodes and server it started (by process id).");
         _notes.Add($"Builds are `dotnet build App/App.csproj` ({AppTree.Configuration}, {AppTree.TargetFramework}, implicit restore included, as typed), timed from process start to exit. " +
                    "The baseline tree is the same project without the `<Sdk Name=\"SparkShip.Sdk\" />` line.");
-        _notes.Add($"SDK: SparkShip.Sdk {_sdkVersion}, packed from a snapshot of src/ at the start of the run; packages cached in {_packages}, work trees in {_work} (both kept between runs; the first run downloads ≈0.5 GB).");
+        _notes.Add($"SDK: SparkShip.Sdk {_sdkVersion}, " + (_o.Feed is null ? "packed from a snapshot of src/ at the start of the run" : $"taken from {_o.Feed}") +
+                   $"; packages cached in {_packages}, work trees in {_work} (both kept between runs; the first run with the large app downloads ≈0.5 GB of packages).");
+        _notes.Add("Scenario 3 times SparkShip's bundle work as the ComputeSparkBundle + WriteSparkBundle task times in the build's binlog (the build itself is a no-op apart from them), " +
+                   "against the wall-clock time of `zip` on the same files unpacked into one folder. Scenario 5 runs bench/AttachProbe, which compiles the packed SDK's shim/Runtime sources, on the real bundle.");
         var settings = new Dictionary<string, object>
         {
+            // Other work on the machine shows here (2 cores: a load above ≈2 at the start means someone else was busy too).
+            ["load average at start/end"] = $"{_loadAtStart} / {LoadAverage()}",
             ["mode"] = _o.Smoke ? "smoke" : "full",
             ["node reuse"] = _o.NoNodeReuse ? "off" : "default (on)",
             ["sdk"] = _sdkVersion,
@@ -92,11 +115,19 @@ internal sealed class Benchmark
     {
         var sdk = Tree(size, "sdk");
         var plain = Tree(size, "plain");
-        int reps = _o.RepsOr(7);
-        Say($"no-op build, {Name(size)} app: 2 warm-up builds each, then {reps} × (SparkShip, plain)");
-        for (int w = 0; w < (_o.Smoke ? 1 : 2); w++) { Build(sdk); Build(plain); }
+        // The same logic as a PackageReference (no MSBuild SDK resolution): tells the resolver's cost from SparkShip's own.
+        var package = size == AppSize.Small && !_o.Smoke ? Tree(size, "package") : null;
+        int reps = _o.RepsOr(10);
+        Say($"no-op build, {Name(size)} app: {Warmups(2)} warm-up builds each, then {reps} × (SparkShip, plain{(package != null ? ", SparkShip as a PackageReference" : "")})");
+        for (int w = 0; w < Warmups(2); w++)
+        {
+            Build(sdk);
+            Build(plain);
+            if (package != null) Build(package);
+        }
         var ours = new List<double>();
         var baseline = new List<double>();
+        var asPackage = new List<double>();
         for (int i = 0; i < reps; i++)
         {
             var a = Build(sdk);
@@ -104,18 +135,30 @@ internal sealed class Benchmark
                 throw new BenchException($"a no-op build of {sdk.Name} wrote a bundle:\n{a.Tail()}");
             ours.Add(a.Seconds);
             baseline.Add(Build(plain).Seconds);
-            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s");
+            if (package != null) asPackage.Add(Build(package).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s" + (package != null ? $", PackageReference {asPackage[^1]:0.00} s" : ""));
         }
         _rows.Add(new ResultRow
         {
             Id = size == AppSize.Small ? "1a" : "1b",
             Scenario = $"No-op build, {Name(size)} app",
-            Comparison = "`dotnet build`, nothing changed: with SparkShip vs without",
+            Comparison = "`dotnet build`, nothing changed: with SparkShip (`<Sdk Name=\"SparkShip.Sdk\" />`) vs without",
             Unit = "s",
             Ours = new Summary(ours),
             Baseline = new Summary(baseline),
             TargetMax = 1.02,
         });
+        if (package != null)
+            _rows.Add(new ResultRow
+            {
+                Id = "1c",
+                Scenario = $"No-op build, {Name(size)} app",
+                Comparison = "the same, with SparkShip as a `PackageReference` (same targets, no MSBuild SDK resolution) vs without",
+                Unit = "s",
+                Ours = new Summary(asPackage),
+                Baseline = new Summary(baseline),
+                Note = "informational: separates the cost of resolving `<Sdk Name=…>` through NuGet from SparkShip's own targets",
+            });
 
         // Attribution: one more no-op build of each with a binlog (not timed).
         var times = BuildTimes.Read(BuildWithBinlog(sdk, "noop"));
@@ -134,10 +177,13 @@ internal sealed class Benchmark
         var sdk = Tree(size, "sdk");
         var plain = Tree(size, "plain");
         var manual = Tree(size, "manual");
-        Say($"edit build, {Name(size)} app: 1 warm-up each, then {reps} × (SparkShip build, plain build, publish + zip)");
-        sdk.EditLibrary(); Build(sdk);
-        plain.EditLibrary(); Build(plain);
-        manual.EditLibrary(); PublishAndZip(manual);
+        Say($"edit build, {Name(size)} app: {Warmups(1)} warm-up each, then {reps} × (SparkShip build, plain build, publish + zip)");
+        for (int w = 0; w < Warmups(1); w++)
+        {
+            sdk.EditLibrary(); Build(sdk);
+            plain.EditLibrary(); Build(plain);
+            manual.EditLibrary(); PublishAndZip(manual);
+        }
 
         var ours = new List<double>();
         var baseline = new List<double>();
@@ -199,10 +245,13 @@ internal sealed class Benchmark
     {
         var tree = Tree(size, "sdk");
         int reps = _o.RepsOr(5);
-        Say($"full bundle and app-only edit, {Name(size)} app: 1 warm-up, then {reps} × (full bundle, app-only edit, zip -1, zip -6)");
-        FullBundleBuild(tree, "warmup-full");
-        tree.EditApp();
-        BuildWithBinlog(tree, "warmup-appedit");
+        Say($"full bundle and app-only edit, {Name(size)} app: {Warmups(1)} warm-up, then {reps} × (full bundle, app-only edit, zip -1, zip -6)");
+        for (int w = 0; w < Warmups(1); w++)
+        {
+            FullBundleBuild(tree, "warmup-full");
+            tree.EditApp();
+            BuildWithBinlog(tree, "warmup-appedit");
+        }
 
         // The same flat file set as our two archives: unpacked into one folder, for zip -r.
         var flat = Path.Combine(_work, $"flat-{Name(size)}");
@@ -414,7 +463,7 @@ internal sealed class Benchmark
     private AppTree Tree(AppSize size, string variant)
     {
         if (_trees.TryGetValue((size, variant), out var tree)) return tree;
-        tree = new AppTree(Path.Combine(_work, $"{Name(size)}-{variant}"), size, usesSdk: variant == "sdk");
+        tree = new AppTree(Path.Combine(_work, $"{Name(size)}-{variant}"), size, variant is "sdk" or "package" ? variant : null);
         Say($"creating {tree.Name} and building it once (restore, compile{(variant == "manual" ? ", publish" : "")})");
         tree.Create(_feed, _sdkVersion);
         if (variant == "manual") PublishAndZip(tree);
@@ -444,6 +493,21 @@ internal sealed class Benchmark
         if (_o.NoNodeReuse) args.Add("-nr:false");
         return args;
     }
+
+    /// <summary>The 1-minute load average (Linux), or "?".</summary>
+    private static string LoadAverage()
+    {
+        try { return File.ReadAllText("/proc/loadavg").Split(' ')[0]; }
+        catch (IOException) { return "?"; }
+    }
+
+    /// <summary>Settings of the calling environment that would turn node reuse or the compiler server off.</summary>
+    private static string Overridden() => string.Join(" and ", new[] { "MSBUILDDISABLENODEREUSE", "UseSharedCompilation" }
+        .Where(v => !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(v)))
+        .Select(v => $"{v}={Environment.GetEnvironmentVariable(v)}"));
+
+    /// <summary>Unmeasured warm-up rounds: none in smoke mode (the tree's first build is the only warm-up there).</summary>
+    private int Warmups(int n) => _o.Smoke ? 0 : n;
 
     private static string Name(AppSize size) => size == AppSize.Small ? "small" : "large";
 

@@ -9,7 +9,7 @@ internal sealed class Options
         Usage: ./bench/run.sh [options]      (or: dotnet run --project bench/SparkShip.Bench -c Release -- [options])
 
           --smoke              tiny run: small app only, 1 repetition, no large app (for the smoke test; < 60 s)
-          --reps N             repetitions of every build scenario (default: 7 no-op, 5 edit, 3 large edit, 5 full bundle)
+          --reps N             repetitions of every build scenario (default: 10 no-op, 7 small-app edit, 3 large-app edit, 5 full bundle)
           --only LIST          comma-separated subset of: noop,edit,full,attach (default: all)
           --skip-large         leave out the large app (scenarios that need it are skipped)
           --out DIR            where latest.md and latest.json go (default: bench/results)

@@ -88,18 +88,61 @@ internal sealed class Processes
     /// The environment of every child: the benchmark's own package cache, no telemetry or first-run noise, and
     /// nothing inherited from a parent MSBuild (the smoke test runs inside `dotnet test`).
     /// </summary>
-    public static Dictionary<string, string?> ChildEnvironment(string packages, bool noNodeReuse)
+    /// <remarks>
+    /// With node reuse (the default) the compiler server is left at its default (on) too, as on a developer's machine,
+    /// even where the environment turned it off (UseSharedCompilation=false). Without node reuse both are off, so a
+    /// run leaves no process behind; with it, <see cref="EndLeftovers"/> ends the ones this run started.
+    /// </remarks>
+    public static Dictionary<string, string?> ChildEnvironment(string packages, bool noNodeReuse, string runMarker)
     {
         var env = new Dictionary<string, string?>(StringComparer.Ordinal);
         foreach (var key in Environment.GetEnvironmentVariables().Keys.Cast<string>())
-            if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase)) env[key] = null;
+            if (key.StartsWith("MSBUILD", StringComparison.OrdinalIgnoreCase) || key.Equals("UseSharedCompilation", StringComparison.OrdinalIgnoreCase))
+                env[key] = null;
+        env[MarkerVariable] = runMarker;
         env["NUGET_PACKAGES"] = packages;
         env["DOTNET_CLI_TELEMETRY_OPTOUT"] = "1";
         env["DOTNET_NOLOGO"] = "1";
         env["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         env["DOTNET_GENERATE_ASPNET_CERTIFICATE"] = "false";
         env["MSBUILDTERMINALLOGGER"] = "off";
-        if (noNodeReuse) env["MSBUILDDISABLENODEREUSE"] = "1";
+        if (noNodeReuse)
+        {
+            env["MSBUILDDISABLENODEREUSE"] = "1";
+            env["UseSharedCompilation"] = "false";
+        }
         return env;
+    }
+
+    /// <summary>Set in every child's environment, unique to the run: how <see cref="EndLeftovers"/> knows its own processes.</summary>
+    public const string MarkerVariable = "SPARKSHIP_BENCH_RUN";
+
+    /// <summary>
+    /// Ends, by process id, the processes this run started that are still running: MSBuild's reusable nodes and the
+    /// compiler server (they would otherwise idle for minutes). A process is this run's only if its environment
+    /// carries this run's marker; nothing else is touched.
+    /// </summary>
+    public static int EndLeftovers(string runMarker)
+    {
+        int ended = 0;
+        var wanted = System.Text.Encoding.UTF8.GetBytes(MarkerVariable + "=" + runMarker + "\0");
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || pid == Environment.ProcessId) continue;
+            try
+            {
+                var environ = File.ReadAllBytes(Path.Combine(dir, "environ"));
+                if (environ.AsSpan().IndexOf(wanted) < 0) continue;
+                using var process = Process.GetProcessById(pid);
+                process.Kill();
+                ended++;
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is ArgumentException || e is InvalidOperationException
+                                      || e is System.ComponentModel.Win32Exception)
+            {
+                // gone already, or not ours to read
+            }
+        }
+        return ended;
     }
 }

@@ -112,6 +112,15 @@ internal static class ResultsWriter
         s.Append("- Ratios are ours / baseline, both measured in this run, repetitions interleaved (A B A B …): the value is the ratio of the medians,\n");
         s.Append("  the spread is min–max (and interquartile range) of the per-repetition ratios. Lower is better everywhere.\n\n");
 
+        var targets = rows.Where(r => r.TargetMax != null).ToList();
+        if (targets.Count > 0)
+        {
+            s.Append("## Targets\n\n| # | Target | Measured | Holds |\n|---|---|---:|---|\n");
+            foreach (var r in targets)
+                s.Append($"| {r.Id} | {Cell(r.Scenario)}: {Cell(r.Comparison)} {r.TargetText} | {r.ValueText} | {(r.Holds == true ? "yes" : "**no**")} |\n");
+            s.Append("\n## All results\n\n");
+        }
+
         s.Append("| # | Scenario | Ours vs baseline | Result | Spread: min–max (IQR) | Ours: median (min–max) | Baseline: median (min–max) | n | Target | Holds |\n");
         s.Append("|---|---|---|---:|---|---|---|---:|---|---|\n");
         foreach (var r in rows)
@@ -154,6 +163,14 @@ internal static class ResultsWriter
             durationSeconds = Math.Round(totalSeconds, 1),
             machine = new { nproc = machine.Cores, cpu = machine.Cpu, memoryGiB = machine.MemoryGiB, os = machine.Os, dotnet = machine.Dotnet, zip = machine.Zip },
             settings,
+            // One line per row: the ratio (or milliseconds), and the target it is held to.
+            summary = rows.ToDictionary(r => r.Id, r => new
+            {
+                value = Math.Round(r.Value, 4),
+                unit = r.IsRatio ? "x" : r.Unit,
+                target = r.TargetMax,
+                holds = r.Holds,
+            }),
             results = rows.Select(r => new
             {
                 id = r.Id,
