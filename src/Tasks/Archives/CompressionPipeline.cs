@@ -30,7 +30,7 @@ internal sealed class BufferedEntry
     public int DataLength { get; }
 
     /// <summary>Reads, checksums and deflates one source file; keeps the deflated bytes only if they are smaller.</summary>
-    public static BufferedEntry Create(ZipEntrySource source, CompressionLevel level)
+    public static BufferedEntry Create(ZipEntrySource source, DeflateLevel level)
     {
         byte[] raw = SourceFiles.ReadAll(source, ZipWriteOptions.MaxInMemoryLimit, out int size);
         uint crc = Crc32.HashToUInt32(new ReadOnlySpan<byte>(raw, 0, size));
@@ -43,7 +43,7 @@ internal sealed class BufferedEntry
         // and compressing can stop as soon as it overflows (typical for already-compressed files such as jars).
         byte[] packed = ArrayPool<byte>.Shared.Rent(size - 1);
         var sink = new BoundedSink(packed, size - 1);
-        using (var deflate = new DeflateStream(sink, level, leaveOpen: true))
+        using (var deflate = level.Open(sink))
         {
             for (int offset = 0; offset < size && !sink.Overflowed; offset += ChunkSize)
             {
@@ -151,7 +151,7 @@ internal sealed class CompressionPipeline : IDisposable
 {
     private readonly IReadOnlyList<ZipEntrySource> _entries;
     private readonly bool[] _buffered;
-    private readonly CompressionLevel _level;
+    private readonly DeflateLevel _level;
     private readonly CancellationToken _cancellationToken;
     private readonly ZipWriteDiagnostics? _diagnostics;
     private readonly object _gate = new object();
@@ -167,7 +167,7 @@ internal sealed class CompressionPipeline : IDisposable
     private int _inFlight;
     private bool _stopping;
 
-    public CompressionPipeline(IReadOnlyList<ZipEntrySource> entries, bool[] buffered, CompressionLevel level, int maxParallelism,
+    public CompressionPipeline(IReadOnlyList<ZipEntrySource> entries, bool[] buffered, DeflateLevel level, int maxParallelism,
         CancellationToken cancellationToken, ZipWriteDiagnostics? diagnostics)
     {
         _entries = entries;

@@ -76,7 +76,7 @@ public static class DeterministicZipWriter
         var central = new CentralEntry[entries.Count];
         var results = new ZipEntryResult[entries.Count];
         byte[]? streamBuffer = null;
-        using (var pipeline = new CompressionPipeline(entries, buffered, options.Level, Math.Min(options.MaxParallelism, MaxThreads), cancellationToken, diagnostics))
+        using (var pipeline = new CompressionPipeline(entries, buffered, options.Deflate, Math.Min(options.MaxParallelism, MaxThreads), cancellationToken, diagnostics))
         {
             for (int i = 0; i < entries.Count; i++)
             {
@@ -89,7 +89,7 @@ public static class DeterministicZipWriter
                 else
                 {
                     streamBuffer ??= new byte[StreamChunkSize];
-                    entry = WriteStreamed(destination, entries[i], names[i], lengths[i], options.Level, streamBuffer, cancellationToken);
+                    entry = WriteStreamed(destination, entries[i], names[i], lengths[i], options.Deflate, streamBuffer, cancellationToken);
                     if (diagnostics != null)
                     {
                         diagnostics.StreamedEntries++;
@@ -130,6 +130,10 @@ public static class DeterministicZipWriter
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.Level, "Level is not a CompressionLevel.");
         }
+        if (options.ZlibLevel is int zlib && (zlib < 0 || zlib > 9))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), zlib, "ZlibLevel must be 0 to 9.");
+        }
     }
 
     private static CentralEntry WriteBuffered(Stream destination, byte[] name, BufferedEntry data)
@@ -147,7 +151,7 @@ public static class DeterministicZipWriter
     /// <summary>Deflates a large file straight into the output behind a placeholder local header, then seeks back to
     /// fill in CRC and sizes. It stays deflated even if that did not shrink it: storing would need a second pass.</summary>
     private static CentralEntry WriteStreamed(Stream destination, ZipEntrySource source, byte[] name, long measuredLength,
-        CompressionLevel level, byte[] buffer, CancellationToken cancellationToken)
+        DeflateLevel level, byte[] buffer, CancellationToken cancellationToken)
     {
         long headerOffset = destination.Position;
         bool zip64 = ZipFormat.StreamedLocalHeaderNeedsZip64(measuredLength);
@@ -160,7 +164,7 @@ public static class DeterministicZipWriter
             var crc = new Crc32();
             long size = 0;
             using (FileStream input = SourceFiles.Open(source))
-            using (var deflate = new DeflateStream(destination, level, leaveOpen: true))
+            using (var deflate = level.Open(destination))
             {
                 int read;
                 while ((read = SourceFiles.ReadFully(input, buffer, 0, buffer.Length, source)) > 0)

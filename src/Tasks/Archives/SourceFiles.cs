@@ -13,7 +13,7 @@ internal static class SourceFiles
     {
         try
         {
-            return new FileInfo(source.SourcePath).Length;
+            return Hashing.LinkedFile.Resolve(source.SourcePath).Length; // a link's target's length, not the link's
         }
         catch (Exception ex) when (IsFileSystemError(ex))
         {
@@ -25,6 +25,8 @@ internal static class SourceFiles
     {
         try
         {
+            // A named pipe would block this open until some process writes to it: refuse it instead of hanging.
+            Hashing.RegularFile.EnsureRegular(source.SourcePath);
             // Buffer size 1: reads are large and go straight into our own buffers.
             return new FileStream(source.SourcePath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 1, FileOptions.SequentialScan);
         }
@@ -100,10 +102,24 @@ internal static class SourceFiles
         }
     }
 
-    public static IOException Error(ZipEntrySource source, Exception inner) =>
-        new IOException($"Cannot read '{source.SourcePath}' for zip entry '{source.EntryName}': {inner.Message}", inner);
+    public static IOException Error(ZipEntrySource source, Exception inner) => new ZipSourceException(source, inner);
 
     private static bool IsFileSystemError(Exception ex) =>
         ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException || ex is NotSupportedException
         || ex is ArgumentException; // malformed path (on .NET Framework, e.g. characters like '|')
+}
+
+/// <summary>A source file of an entry could not be read: the input's problem, not the destination's. Callers that
+/// report either one differently (an unreadable input versus a full disk) tell them apart by this type.</summary>
+public sealed class ZipSourceException : IOException
+{
+    internal ZipSourceException(ZipEntrySource source, Exception inner)
+        : base($"Cannot read '{source.SourcePath}' for zip entry '{source.EntryName}': {inner.Message}", inner)
+    {
+        SourcePath = source.SourcePath;
+        EntryName = source.EntryName;
+    }
+
+    public string SourcePath { get; }
+    public string EntryName { get; }
 }

@@ -41,6 +41,11 @@ public sealed class ZipWriteOptions
 
     public CompressionLevel Level { get; set; } = CompressionLevel.Optimal;
 
+    /// <summary>An exact zlib level (0–9) to use instead of <see cref="Level"/> where the runtime supports one (.NET 9+).</summary>
+    public int? ZlibLevel { get; set; }
+
+    internal DeflateLevel Deflate => new DeflateLevel(Level, ZlibLevel);
+
     /// <summary>Files up to this size are compressed in memory, in parallel, and stored uncompressed when deflate
     /// does not shrink them. Larger files are deflated straight into the output, one at a time, and stay deflated.</summary>
     public long InMemoryLimit { get; set; } = DefaultInMemoryLimit;

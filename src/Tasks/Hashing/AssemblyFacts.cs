@@ -31,6 +31,7 @@ namespace SparkShip.Tasks.Hashing
 
         public static AssemblyFacts Read(string path)
         {
+            RegularFile.EnsureRegular(path); // a named pipe would block the open below forever
             using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete);
             using var pe = new PEReader(stream);
             if (!pe.HasMetadata) return NotManaged;

@@ -16,6 +16,7 @@ namespace SparkShip.Tasks.Hashing
         public static string OfFile(string path)
         {
             var hash = new XxHash128();
+            RegularFile.EnsureRegular(path); // a named pipe would block the open below forever
             using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, FileOptions.SequentialScan))
             {
                 hash.Append(stream);

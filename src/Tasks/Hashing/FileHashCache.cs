@@ -93,7 +93,19 @@ namespace SparkShip.Tasks.Hashing
                 foreach (var p in missing) GetHash(p);
                 return;
             }
-            Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p => GetHash(p));
+            try
+            {
+                Parallel.ForEach(missing, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, p => GetHash(p));
+            }
+            catch (AggregateException e)
+            {
+                // Callers handle an unreadable input (IOException, naming the file) as they do on the sequential path
+                // above; wrapped, it escaped them and crashed the task (MSB4018) on a cold cache. The first failure by
+                // path, so that the report does not depend on thread timing.
+                var first = e.Flatten().InnerExceptions
+                    .OrderBy(x => (x as FileNotFoundException)?.FileName ?? x.Message, StringComparer.Ordinal).First();
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();
+            }
         }
 
         /// <summary>
@@ -119,13 +131,13 @@ namespace SparkShip.Tasks.Hashing
 
         private static bool StillMatches(string path, Entry entry)
         {
-            var info = new FileInfo(path);
+            var info = LinkedFile.Resolve(path); // a link's target, not the link itself
             return info.Exists && info.Length == entry.Size && info.LastWriteTimeUtc.Ticks == entry.LastWriteTicks;
         }
 
         private (Stamp stamp, Entry? entry) Lookup(string fullPath)
         {
-            var info = new FileInfo(fullPath);
+            var info = LinkedFile.Resolve(fullPath); // a link's target, not the link itself
             if (!info.Exists) throw new FileNotFoundException($"File not found: '{fullPath}'.", fullPath);
             var stamp = new Stamp(info.Length, info.LastWriteTimeUtc.Ticks);
             _used[fullPath] = true;

@@ -53,7 +53,7 @@ namespace SparkShip.Tasks.Planning
         {
             Add("format", "version", BundleIdentity.FormatVersion.ToString());
             Add("format", "sdk", sdkVersion);
-            Add("format", "deflate", RuntimeInformation.FrameworkDescription);
+            Add("format", "deflate", Writing.BundleCompression.Describe());
         }
 
         public FingerprintBuilder Add(string section, string key, string value)

@@ -66,6 +66,7 @@ namespace SparkShip.Tasks.Writing
         {
             var result = new BundleWriteResult();
             var id = request.Identity;
+            FileSizeLimit.ReportInsteadOfDying();
             Directory.CreateDirectory(request.BundleDirectory);
             Directory.CreateDirectory(request.StateDirectory);
             AtomicFile.DeleteAbandonedTempFiles(request.BundleDirectory);
@@ -83,17 +84,22 @@ namespace SparkShip.Tasks.Writing
             var depsFiles = Sorted(request.Files.Where(f => f.Layer == BundleLayer.Dependencies));
             var appFiles = Sorted(request.Files.Where(f => f.Layer == BundleLayer.App));
 
-            // The dependency layer first: the app layer's manifest records its archive's size and hash.
+            // The dependency layer first: the app layer's manifest records its archive's size and hash. Each layer's
+            // manifest entries (sizes, hashes) are read before its archive, which is published only if no input
+            // changed in between (see WriteLayer).
             if (depsFiles.Count > 0)
             {
-                var layer = WriteLayer(request, DependencyLayerName, id.DependencyArchive, depsFiles, result);
+                var entry = ManifestLayer(DependencyLayerName, id.DependencyArchive, id.DependencyFingerprint, depsFiles, result, out var depsStamps);
+                if (entry is null) return result;
+                var layer = WriteLayer(request, DependencyLayerName, id.DependencyArchive, depsFiles, depsStamps, entry.Files, result);
                 if (layer is null) return result;
-                var entry = ManifestLayer(DependencyLayerName, id.DependencyArchive, id.DependencyFingerprint, depsFiles);
                 entry.ArchiveSize = layer.ArchiveSize;
                 entry.ArchiveHash = _files.GetHash(layer.ArchivePath);
                 manifest.Layers.Add(entry);
             }
-            manifest.Layers.Insert(0, ManifestLayer(AppLayerName, id.AppArchive, id.AppFingerprint, appFiles));
+            var appLayer = ManifestLayer(AppLayerName, id.AppArchive, id.AppFingerprint, appFiles, result, out var appStamps);
+            if (appLayer is null) return result;
+            manifest.Layers.Insert(0, appLayer);
 
             result.ManifestPath = Path.Combine(request.StateDirectory, ManifestFileName);
             try { AtomicFile.WriteIfDifferent(result.ManifestPath, manifest.ToJson()); }
@@ -104,7 +110,7 @@ namespace SparkShip.Tasks.Writing
             }
 
             var appEntries = appFiles.Concat(new[] { new BundleFileRef(result.ManifestPath, BundleIdentity.ManifestEntryName, BundleLayer.App) }).ToList();
-            if (WriteLayer(request, AppLayerName, id.AppArchive, appEntries, result) is null) return result;
+            if (WriteLayer(request, AppLayerName, id.AppArchive, appEntries, appStamps, appLayer.Files, result) is null) return result;
 
             UpdateHistory(request, result);
 
@@ -117,37 +123,88 @@ namespace SparkShip.Tasks.Writing
         private static List<BundleFileRef> Sorted(IEnumerable<BundleFileRef> files) =>
             files.OrderBy(f => f.ArchivePath, StringComparer.Ordinal).ToList();
 
-        private BundleManifest.Layer ManifestLayer(string name, string archive, string fingerprint, List<BundleFileRef> files)
+        /// <param name="stamps">Each file's size and time, taken before it was hashed: what the archive must still find.</param>
+        private BundleManifest.Layer? ManifestLayer(string name, string archive, string fingerprint, List<BundleFileRef> files, BundleWriteResult result,
+            out InputStamp[] stamps)
         {
             var layer = new BundleManifest.Layer { Name = name, Archive = archive, Fingerprint = fingerprint };
-            foreach (var f in files) layer.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, new FileInfo(f.SourcePath).Length, _files.GetHash(f.SourcePath)));
+            stamps = new InputStamp[files.Count];
+            for (int i = 0; i < files.Count; i++)
+            {
+                var f = files[i];
+                try
+                {
+                    stamps[i] = InputStamp.Of(f.SourcePath);
+                    layer.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, stamps[i].Length, _files.GetHash(f.SourcePath)));
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+                {
+                    // An input that vanished or became unreadable since identify is that input's problem (SSHIP0007,
+                    // naming it); escaping from here, anything but "file not found" was reported as SSHIP0006 about
+                    // the output folder ("free disk space").
+                    result.Diagnostics.Add(Diagnostics.InputUnreadable(f.SourcePath, e.Message));
+                    return null;
+                }
+            }
             return layer;
         }
 
-        private LayerResult? WriteLayer(BundleWriteRequest request, string name, string archiveName, List<BundleFileRef> files, BundleWriteResult result)
+        /// <param name="stamps">For the first <c>stamps.Length</c> files: size and time when the manifest read them.</param>
+        /// <param name="described">For the same files: what the manifest says about them.</param>
+        private LayerResult? WriteLayer(BundleWriteRequest request, string name, string archiveName, List<BundleFileRef> files, InputStamp[] stamps,
+            IReadOnlyList<BundleManifest.FileEntry> described, BundleWriteResult result)
         {
             var path = Path.Combine(request.BundleDirectory, archiveName);
             var layer = new LayerResult { Name = name, ArchivePath = path, FileCount = files.Count };
             if (File.Exists(path))
             {
                 // Content-addressed: the name already stands for these bytes. Refresh the time only, so that
-                // MSBuild's Inputs/Outputs check sees the bundle as up to date.
-                File.SetLastWriteTimeUtc(path, DateTime.UtcNow);
+                // MSBuild's Inputs/Outputs check sees the bundle as up to date. Best effort: on a read-only volume
+                // this failed the build, blaming the bundle folder, over an archive that needed no writing (the
+                // archive is complete and current; at worst the target runs again next time).
+                try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
             }
             else
             {
                 var temp = AtomicFile.NewTempPath(path);
                 try
                 {
+                    IReadOnlyList<ZipEntryResult> written;
                     using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                     {
-                        DeterministicZipWriter.Write(stream, files.Select(f => new ZipEntrySource(f.ArchivePath, f.SourcePath)).ToList(),
-                            new ZipWriteOptions { MaxParallelism = request.MaxParallelism });
+                        written = DeterministicZipWriter.Write(stream, files.Select(f => new ZipEntrySource(f.ArchivePath, f.SourcePath)).ToList(),
+                            BundleCompression.Options(request.MaxParallelism));
                         stream.Flush(true);
+                    }
+                    // An input rewritten meanwhile (by another build, a generator, an editor) gave the archive other bytes
+                    // than the manifest describes: such an archive was published under a name that a later build keeps, and
+                    // the runtime refuses it. Publish only if every input still has the size and time it had when hashed,
+                    // or, rewritten, still holds exactly the bytes described and zipped.
+                    var changed = ChangedInput(files, stamps, described, written);
+                    if (changed != null)
+                    {
+                        result.Diagnostics.Add(Diagnostics.InputUnreadable(changed,
+                            "it changed while the bundle was being written (is another build or process writing it?), so nothing was published; build again"));
+                        return null;
                     }
                     try { File.Move(temp, path); }
                     catch (IOException) when (File.Exists(path)) { /* a concurrent build published the same name: same bytes */ }
                     layer.Written = true;
+                }
+                catch (ZipSourceException e)
+                {
+                    // An input that could not be read while zipping (vanished, replaced by a named pipe, I/O error) is
+                    // SSHIP0007 about that input; it was reported as SSHIP0006 about the archive, with "free disk space".
+                    result.Diagnostics.Add(Diagnostics.InputUnreadable(e.SourcePath, (e.InnerException ?? e).Message));
+                    return null;
+                }
+                catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
+                {
+                    // .NET reports EFBIG (the write went past the file-size limit, `ulimit -f`, or the file system's
+                    // largest file) as ArgumentOutOfRangeException("value"); it escaped as a task crash.
+                    result.Diagnostics.Add(Diagnostics.WriteFailed(path, "the file is too large for the file system or for the file-size limit of the build (ulimit -f)"));
+                    return null;
                 }
                 catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
                 {
@@ -163,6 +220,66 @@ namespace SparkShip.Tasks.Writing
             layer.ArchiveSize = new FileInfo(path).Length;
             result.Layers.Add(layer);
             return layer;
+        }
+
+        /// <summary>The first input whose bytes in the archive may not be the ones its manifest entry describes, or null.</summary>
+        private static string? ChangedInput(List<BundleFileRef> files, InputStamp[] stamps, IReadOnlyList<BundleManifest.FileEntry> described,
+            IReadOnlyList<ZipEntryResult> written)
+        {
+            for (int i = 0; i < stamps.Length; i++)
+            {
+                var path = files[i].SourcePath;
+                if (written[i].Size != described[i].Size) return path;
+                try
+                {
+                    if (InputStamp.Of(path).Equals(stamps[i])) continue;
+                    // Rewritten since it was hashed — a concurrent build of the same project recompiles or copies the
+                    // same deterministic bytes. Fine if it still holds exactly what the manifest describes and what was
+                    // zipped: same length, same content hash, same CRC-32.
+                    var (length, hash, crc) = ReadHashAndCrc(path);
+                    if (length != described[i].Size || hash != described[i].Hash || crc != written[i].Crc32) return path;
+                }
+                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return path; }
+            }
+            return null;
+        }
+
+        private static (long Length, string Hash, uint Crc) ReadHashAndCrc(string path)
+        {
+            RegularFile.EnsureRegular(path);
+            var hash = new System.IO.Hashing.XxHash128();
+            var crc = new System.IO.Hashing.Crc32();
+            long length = 0;
+            var buffer = new byte[1 << 16];
+            using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.SequentialScan))
+            {
+                int read;
+                while ((read = stream.Read(buffer, 0, buffer.Length)) > 0)
+                {
+                    hash.Append(new ReadOnlySpan<byte>(buffer, 0, read));
+                    crc.Append(new ReadOnlySpan<byte>(buffer, 0, read));
+                    length += read;
+                }
+            }
+            return (length, ContentHash.ToHex(hash.GetCurrentHash()), crc.GetCurrentHashAsUInt32());
+        }
+
+        /// <summary>Size and modification time of an input: every write changes the time, as the hash cache also assumes.</summary>
+        private readonly struct InputStamp : IEquatable<InputStamp>
+        {
+            private InputStamp(long length, long ticks) { Length = length; Ticks = ticks; }
+            public long Length { get; }
+            public long Ticks { get; }
+
+            public static InputStamp Of(string path)
+            {
+                var info = LinkedFile.Resolve(path); // what a reader gets: a link's target
+                return new InputStamp(info.Length, info.LastWriteTimeUtc.Ticks); // Length throws FileNotFoundException if it is gone
+            }
+
+            public bool Equals(InputStamp other) => Length == other.Length && Ticks == other.Ticks;
+            public override bool Equals(object? obj) => obj is InputStamp other && Equals(other);
+            public override int GetHashCode() => Length.GetHashCode() ^ Ticks.GetHashCode();
         }
 
         /// <summary>
@@ -204,6 +321,38 @@ namespace SparkShip.Tasks.Writing
             int dash = archiveName.LastIndexOf('-');
             int dot = dash > 0 ? archiveName.LastIndexOf('.', dash) : -1;
             return dot >= 0 ? archiveName.Substring(dot + 1, dash - dot - 1) : archiveName;
+        }
+    }
+
+    /// <summary>
+    /// A write past the file-size limit (`ulimit -f`) makes the kernel send SIGXFSZ, whose default action kills the
+    /// process: the whole build died with exit code 153 and no message at all (the partial temporary file was left for
+    /// the next build to delete). With a handler installed the write fails with EFBIG instead, which SparkShip reports
+    /// as SSHIP0006 naming the archive. The handler is process-wide and kept for the life of the process: a signal
+    /// that arrived just before an unregistration would still take the default action.
+    /// </summary>
+    internal static class FileSizeLimit
+    {
+#if NET
+        private static System.Runtime.InteropServices.PosixSignalRegistration? _registration;
+        private const int SigXfsz = 25; // Linux (all but MIPS) and macOS
+#endif
+
+        public static void ReportInsteadOfDying()
+        {
+#if NET
+            if (_registration != null || !(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS())) return;
+            try
+            {
+                var registration = System.Runtime.InteropServices.PosixSignalRegistration.Create(
+                    (System.Runtime.InteropServices.PosixSignal)SigXfsz, context => context.Cancel = true);
+                if (System.Threading.Interlocked.CompareExchange(ref _registration, registration, null) != null) registration.Dispose();
+            }
+            catch (Exception e) when (e is PlatformNotSupportedException || e is IOException || e is ArgumentOutOfRangeException)
+            {
+                // Not possible here: a limit then ends the build as before, with no partial archive at a final name.
+            }
+#endif
         }
     }
 }
