@@ -77,6 +77,12 @@ namespace SparkShip.Tasks.Build
             {
                 return Run(cache);
             }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            {
+                // An input vanished or was locked while being read (a racing build rewriting a project reference).
+                TaskSupport.Report(Log, Diagnostics.InputUnreadable((e as FileNotFoundException)?.FileName ?? ProjectDirectory, e.Message));
+                return false;
+            }
             finally
             {
                 try { cache.Save(); }
