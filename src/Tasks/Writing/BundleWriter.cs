@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.Linq;
 using SparkShip.Tasks.Archives;
@@ -94,7 +95,7 @@ namespace SparkShip.Tasks.Writing
                 var layer = WriteLayer(request, DependencyLayerName, id.DependencyArchive, depsFiles, depsStamps, entry.Files, result);
                 if (layer is null) return result;
                 entry.ArchiveSize = layer.ArchiveSize;
-                entry.ArchiveHash = _files.GetHash(layer.ArchivePath);
+                entry.ArchiveHash = ArchiveHash(request.StateDirectory, layer);
                 manifest.Layers.Add(entry);
             }
             var appLayer = ManifestLayer(AppLayerName, id.AppArchive, id.AppFingerprint, appFiles, result, out var appStamps);
@@ -151,6 +152,28 @@ namespace SparkShip.Tasks.Writing
 
         /// <param name="stamps">For the first <c>stamps.Length</c> files: size and time when the manifest read them.</param>
         /// <param name="described">For the same files: what the manifest says about them.</param>
+        public const string ArchiveHashesFileName = "archive-hashes.txt";
+
+        /// <summary>
+        /// The hash of an archive this project wrote, recorded once ("name TAB size TAB hash" lines). Names are
+        /// content-addressed, so a recorded hash stays true while the size matches; reading it back spares re-reading
+        /// the whole (unchanged) archive after its timestamp was refreshed, which the path/size/time cache cannot.
+        /// </summary>
+        private string ArchiveHash(string stateDirectory, LayerResult layer)
+        {
+            var name = Path.GetFileName(layer.ArchivePath);
+            var file = Path.Combine(stateDirectory, ArchiveHashesFileName);
+            var lines = File.Exists(file) ? File.ReadAllLines(file).Where(l => l.Length > 0).ToList() : new List<string>();
+            foreach (var parts in lines.Select(l => l.Split('\t')))
+                if (parts.Length == 3 && parts[0] == name && parts[1] == layer.ArchiveSize.ToString(CultureInfo.InvariantCulture))
+                    return parts[2];
+            var hash = _files.GetHash(layer.ArchivePath);
+            lines.RemoveAll(l => l.StartsWith(name + "\t", StringComparison.Ordinal));
+            lines.Add(name + "\t" + layer.ArchiveSize.ToString(CultureInfo.InvariantCulture) + "\t" + hash);
+            AtomicFile.WriteIfDifferent(file, string.Join("\n", lines.Skip(Math.Max(0, lines.Count - 32))) + "\n");
+            return hash;
+        }
+
         private LayerResult? WriteLayer(BundleWriteRequest request, string name, string archiveName, List<BundleFileRef> files, InputStamp[] stamps,
             IReadOnlyList<BundleManifest.FileEntry> described, BundleWriteResult result)
         {

@@ -19,7 +19,7 @@ public class CleanAndDesignTimeTests
 
         Assert.Empty(new Bundle(folder).Archives);
         Assert.False(File.Exists(p.PathOf("App/obj/Debug/net8.0/SparkBundle.g.cs")));
-        foreach (var state in new[] { "hashes.cache", "manifest.json", "archives.txt" })
+        foreach (var state in new[] { "hashes.cache", "manifest.json", "archives.txt", "archive-hashes.txt", "identity.txt", "plan.tsv" })
             Assert.False(File.Exists(p.PathOf("App/obj/Debug/net8.0/sparkship/" + state)), state + " survived clean");
         foreach (var f in userFiles) Assert.Equal("user file", File.ReadAllText(f));
     }
