@@ -141,8 +141,9 @@ namespace SparkShip.Tasks.Build
             return SaveIdentityAndPlan(plan);
         }
 
-        // Always written when this step runs (the target's Inputs/Outputs compare against the identity file's time);
-        // a build where nothing changed skips the step and reads them back instead.
+        // The plan is written every time this step runs (the target's Inputs/Outputs compare against its time); the
+        // identity only when it changed (the generate and bundle steps compare against its time). A build where
+        // nothing changed skips this step and reads them back instead.
         private bool SaveIdentityAndPlan(BundlePlan plan)
         {
             try
@@ -150,7 +151,7 @@ namespace SparkShip.Tasks.Build
                 if (PlanFile != null)
                     AtomicFile.WriteAllText(PlanFile, BundlePlanFile.Format(plan.Files.Select(f => new Writing.BundleFileRef(f.SourcePath, f.ArchivePath, f.Layer))));
                 if (IdentityFile != null)
-                    AtomicFile.WriteAllText(IdentityFile, string.Join("\n", new[]
+                    AtomicFile.WriteIfDifferent(IdentityFile, string.Join("\n", new[]
                     {
                         "AppArchive=" + AppArchive, "AppFingerprint=" + AppFingerprint, "DependencyArchive=" + DependencyArchive,
                         "DependencyFingerprint=" + DependencyFingerprint, "SparkVersion=" + SparkVersion,

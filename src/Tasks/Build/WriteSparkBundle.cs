@@ -10,21 +10,12 @@ using SparkShip.Tasks.Writing;
 namespace SparkShip.Tasks.Build
 {
     /// <summary>Bundle step (after compile): writes the layers' archives and the manifest, and says so in one line.</summary>
-    public sealed class WriteSparkBundle : Task
+    public sealed class WriteSparkBundle : BundleIdentityTask
     {
         /// <summary>The plan written by the identify step (obj/…/sparkship/plan.tsv), which may have been skipped in this build.</summary>
         [Required] public string PlanFile { get; set; } = "";
         [Required] public string BundleDirectory { get; set; } = "";
-        [Required] public string BundleDirectoryName { get; set; } = "";
         [Required] public string StateDirectory { get; set; } = "";
-        [Required] public string AssemblyName { get; set; } = "";
-        [Required] public string TargetFramework { get; set; } = "";
-        [Required] public string ClusterRuntimeIdentifier { get; set; } = "";
-        [Required] public string AppArchive { get; set; } = "";
-        [Required] public string AppFingerprint { get; set; } = "";
-        public string DependencyArchive { get; set; } = "";
-        public string DependencyFingerprint { get; set; } = "";
-        public string SparkVersion { get; set; } = "";
         public int RetainCount { get; set; } = 3;
         /// <summary>Warn above this many megabytes of archives (decimals allowed; 0 or empty: never).</summary>
         public string SizeWarningThresholdMB { get; set; } = "";
@@ -43,21 +34,11 @@ namespace SparkShip.Tasks.Build
                 StateDirectory = Path.GetFullPath(StateDirectory),
                 RetainCount = RetainCount,
                 SizeWarningThreshold = ParseMegabytes(SizeWarningThresholdMB),
-                Identity = new BundleIdentity
-                {
-                    SdkVersion = TaskSupport.SdkVersion,
-                    AssemblyName = AssemblyName,
-                    TargetFramework = TargetFramework,
-                    Directory = BundleDirectoryName,
-                    ClusterRuntimeIdentifier = ClusterRuntimeIdentifier,
-                    SparkVersion = SparkVersion.Length == 0 ? null : SparkVersion,
-                    AppArchive = AppArchive,
-                    AppFingerprint = AppFingerprint,
-                    DependencyArchive = DependencyArchive,
-                    DependencyFingerprint = DependencyFingerprint,
-                },
+                Identity = Identity(),
             };
 
+            if (AppArchive.Length == 0 || AppFingerprint.Length == 0)
+                TaskSupport.Report(Log, Diagnostics.InputUnreadable(Path.Combine(StateDirectory, "identity.txt"), "it names no app archive; rebuild the project"));
             if (Log.HasLoggedErrors) return false;
             BundleWriteResult result;
             try

@@ -20,9 +20,11 @@ public class IncrementalBuildTests
 
         Assert.True(second.TargetSkippedAsUpToDate("WriteSparkBundle"), "WriteSparkBundle was not skipped as up to date");
         Assert.Empty(second.TasksRun("WriteSparkBundle"));
-        // Not even the identify step runs (MSBuild's own up-to-date check): SparkShip's task assembly is never loaded.
+        // Not even the identify or generate step runs (MSBuild's own up-to-date checks): SparkShip's task assembly is never loaded.
         Assert.True(second.TargetSkippedAsUpToDate("ComputeSparkBundle"), "ComputeSparkBundle was not skipped as up to date");
-        Assert.Empty(second.TasksRun("ComputeSparkBundle"));
+        Assert.True(second.TargetSkippedAsUpToDate("_SparkShipWriteBundleSource"), "_SparkShipWriteBundleSource was not skipped as up to date");
+        Assert.Empty(second.SparkShipTasksRun());
+        Assert.NotEmpty(second.TasksRun("Copy")); // the check above can see tasks: MSBuild's own ran
         Assert.DoesNotContain(second.TargetsRun("CoreCompile"), t => t.Children.OfType<Microsoft.Build.Logging.StructuredLogger.Task>().Any());
         Assert.DoesNotContain("Spark bundle ->", second.Output);
         foreach (var (file, (time, bytes)) in watched)
@@ -31,6 +33,28 @@ public class IncrementalBuildTests
             Assert.Equal(bytes, File.ReadAllBytes(file));
         }
         Assert.Equal(bundle.Archives, new Bundle(bundle.Folder).Archives);
+    }
+
+    [Fact]
+    public void A_touched_but_unchanged_source_keeps_the_identity_and_the_build_after_it_loads_no_sparkship_task()
+    {
+        var p = Scenarios.AppWithLibrary();
+        p.Build("App/App.csproj").AssertSuccess();
+        var generated = p.PathOf("App/obj/Debug/net8.0/SparkBundle.g.cs");
+        var identity = p.PathOf("App/obj/Debug/net8.0/sparkship/identity.txt");
+        var before = (File.GetLastWriteTimeUtc(generated), File.GetLastWriteTimeUtc(identity), File.ReadAllText(generated));
+
+        Thread.Sleep(1100); // so any rewrite would show in the timestamps
+        File.SetLastWriteTimeUtc(p.PathOf("App/Program.cs"), DateTime.UtcNow);
+        var touched = p.Build("App/App.csproj").AssertSuccess();
+
+        // The identify step looked again (an input is newer) and found the same identity: nothing after it is redone.
+        Assert.Contains(touched.SparkShipTasksRun(), t => t.Name == "ComputeSparkBundle"); // (and SparkShipTasksRun sees our tasks)
+        Assert.Empty(touched.TasksRun("WriteSparkBundleSource"));
+        Assert.Equal(before, (File.GetLastWriteTimeUtc(generated), File.GetLastWriteTimeUtc(identity), File.ReadAllText(generated)));
+
+        var next = p.Build("App/App.csproj").AssertSuccess();
+        Assert.Empty(next.SparkShipTasksRun());
     }
 
     [Fact]

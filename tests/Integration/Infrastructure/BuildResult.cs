@@ -42,6 +42,10 @@ public sealed class BuildResult
     public IReadOnlyList<MSBuildTask> TasksRun(string name) =>
         Log.FindChildrenRecursive<MSBuildTask>(t => t.Name == name).ToList();
 
+    /// <summary>Every task of SparkShip's task assembly that ran: none means the assembly was not even loaded.</summary>
+    public IReadOnlyList<MSBuildTask> SparkShipTasksRun() =>
+        Log.FindChildrenRecursive<MSBuildTask>(t => (t.FromAssembly ?? "").Contains("SparkShip.Sdk.Tasks", StringComparison.Ordinal)).ToList();
+
     /// <summary>True if the binlog records the target as skipped because its outputs were up to date.</summary>
     public bool TargetSkippedAsUpToDate(string name) =>
         Log.FindChildrenRecursive<Message>(m => m.Text.Contains($"Skipping target \"{name}\" because all output files are up-to-date")).Any()
