@@ -13,7 +13,8 @@ namespace SparkShip.Tasks.Hashing
     /// and in memory for the life of the MSBuild node, so that a build where nothing changed never re-reads
     /// hundreds of megabytes of packages. An entry whose file was written within <see cref="RacyWindow"/> of the
     /// moment it was cached is "racy" (as in git's racy-index problem: the file could change again without its
-    /// size or time changing) and is re-hashed once per load before it is trusted; a match costs no rewrite.
+    /// size or time changing) and is re-hashed once per load before it is trusted. A match rewrites the cache only
+    /// once the file has aged out of the window, so the mark is dropped and later loads trust the entry.
     /// </summary>
     public sealed class FileHashCache
     {
@@ -64,7 +65,13 @@ namespace SparkShip.Tasks.Hashing
             var hash = ContentHash.OfFile(fullPath);
             if (entry != null && entry.Racy && entry.Hash == hash)
             {
-                entry.Racy = false; // verified: same bytes, nothing to rewrite
+                entry.Racy = false; // verified: same bytes
+                if (DateTime.UtcNow.Ticks - stamp.Ticks >= RacyWindow.Ticks)
+                {
+                    // Out of the window now: saved without its mark, and never re-verified again.
+                    _changed = true;
+                    ProcessCache[fullPath] = entry;
+                }
                 return hash;
             }
             // A racy entry whose bytes changed keeps nothing: its assembly facts describe the old content.

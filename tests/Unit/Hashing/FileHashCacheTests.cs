@@ -302,6 +302,26 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
+    public void RacyEntry_VerifiedAfterItsFileAgedOutOfTheWindow_LosesItsMark_AndIsNotReadAgain()
+    {
+        // A cache saved racy (within 2 s of the file's time) by an earlier build; the file is an hour old now.
+        var path = _dir.WriteOld("aged.txt", "stable");
+        var hash = ContentHash.OfFile(path);
+        Directory.CreateDirectory(Path.GetDirectoryName(CachePath)!);
+        File.WriteAllText(CachePath, $"sparkship-hash-cache/1\n?{path}\t6\t{File.GetLastWriteTimeUtc(path).Ticks}\t{hash}\t\n");
+
+        var second = FileHashCache.Load(CachePath);
+        Assert.Equal(hash, second.GetHash(path));
+        Assert.Equal(1, second.FilesRead); // verified
+        second.Save();
+        Assert.False(CacheLines()[path].Racy);
+
+        var third = FileHashCache.Load(CachePath);
+        Assert.Equal(hash, third.GetHash(path));
+        Assert.Equal(0, third.FilesRead);
+    }
+
+    [Fact]
     public void RacyEntry_WhoseFileChanged_GetsFreshAssemblyFacts()
     {
         // An assembly and a text file of exactly the same size, swapped under the same time.
