@@ -116,14 +116,14 @@ internal sealed class Benchmark
         var sdk = Tree(size, "sdk");
         var plain = Tree(size, "plain");
         // The same logic as a PackageReference (no MSBuild SDK resolution): tells the resolver's cost from SparkShip's own.
-        var package = size == AppSize.Small && !_o.Smoke ? Tree(size, "package") : null;
+        var package = Tree(size, "package");
         int reps = _o.RepsOr(10);
-        Say($"no-op build, {Name(size)} app: {Warmups(2)} warm-up builds each, then {reps} × (SparkShip, plain{(package != null ? ", SparkShip as a PackageReference" : "")})");
+        Say($"no-op build, {Name(size)} app: {Warmups(2)} warm-up builds each, then {reps} × (SparkShip, plain, SparkShip as a PackageReference)");
         for (int w = 0; w < Warmups(2); w++)
         {
             Build(sdk);
             Build(plain);
-            if (package != null) Build(package);
+            Build(package);
         }
         var ours = new List<double>();
         var baseline = new List<double>();
@@ -135,12 +135,13 @@ internal sealed class Benchmark
                 throw new BenchException($"a no-op build of {sdk.Name} wrote a bundle:\n{a.Tail()}");
             ours.Add(a.Seconds);
             baseline.Add(Build(plain).Seconds);
-            if (package != null) asPackage.Add(Build(package).Seconds);
-            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s" + (package != null ? $", PackageReference {asPackage[^1]:0.00} s" : ""));
+            asPackage.Add(Build(package).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s, PackageReference {asPackage[^1]:0.00} s");
         }
+        bool small = size == AppSize.Small;
         _rows.Add(new ResultRow
         {
-            Id = size == AppSize.Small ? "1a" : "1b",
+            Id = small ? "1a" : "1b",
             Scenario = $"No-op build, {Name(size)} app",
             Comparison = "`dotnet build`, nothing changed: with SparkShip (`<Sdk Name=\"SparkShip.Sdk\" />`) vs without",
             Unit = "s",
@@ -148,17 +149,18 @@ internal sealed class Benchmark
             Baseline = new Summary(baseline),
             TargetMax = 1.02,
         });
-        if (package != null)
-            _rows.Add(new ResultRow
-            {
-                Id = "1c",
-                Scenario = $"No-op build, {Name(size)} app",
-                Comparison = "the same, with SparkShip as a `PackageReference` (same targets, no MSBuild SDK resolution) vs without",
-                Unit = "s",
-                Ours = new Summary(asPackage),
-                Baseline = new Summary(baseline),
-                Note = "informational: separates the cost of resolving `<Sdk Name=…>` through NuGet from SparkShip's own targets",
-            });
+        _rows.Add(new ResultRow
+        {
+            Id = small ? "1c" : "1d",
+            Scenario = $"No-op build, {Name(size)} app",
+            Comparison = "the same, with SparkShip as a `PackageReference` (the same targets, no MSBuild SDK resolution) vs without",
+            Unit = "s",
+            Ours = new Summary(asPackage),
+            Baseline = new Summary(baseline),
+            TargetMax = 1.02,
+            Note = $"the difference from {(small ? "1a" : "1b")} is MSBuild's NuGet SDK resolver, run once per `dotnet build` process for `<Sdk Name=…>`",
+        });
+        if (small) NoOpBuildWithMSBuildServer(sdk, plain, reps);
 
         // Attribution: one more no-op build of each with a binlog (not timed).
         var times = BuildTimes.Read(BuildWithBinlog(sdk, "noop"));
@@ -170,6 +172,41 @@ internal sealed class Benchmark
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), without", plainTimes.TotalMilliseconds));
     }
 
+    /// <summary>
+    /// 1e: the `&lt;Sdk Name=…&gt;` form with the MSBuild server on (DOTNET_CLI_USE_MSBUILD_SERVER=1) for both trees: the
+    /// server keeps the process that evaluates projects, so NuGet's SDK resolver is loaded once, not once per build.
+    /// </summary>
+    private void NoOpBuildWithMSBuildServer(AppTree sdk, AppTree plain, int reps)
+    {
+        var server = new Dictionary<string, string?> { ["DOTNET_CLI_USE_MSBUILD_SERVER"] = "1" };
+        Say($"no-op build, small app, MSBuild server on: {Warmups(2) + 1} warm-up builds each, then {reps} × (SparkShip, plain)");
+        for (int w = 0; w < Warmups(2) + 1; w++)
+        {
+            Build(sdk, server);
+            Build(plain, server);
+        }
+        var ours = new List<double>();
+        var baseline = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            ours.Add(Build(sdk, server).Seconds);
+            baseline.Add(Build(plain, server).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s");
+        }
+        _p.Run("dotnet", new[] { "build-server", "shutdown", "--msbuild" }, sdk.Root, check: false, environment: server);
+        _rows.Add(new ResultRow
+        {
+            Id = "1e",
+            Scenario = "No-op build, small app",
+            Comparison = "`<Sdk Name=\"SparkShip.Sdk\" />` vs without, both with the MSBuild server on (`DOTNET_CLI_USE_MSBUILD_SERVER=1`)",
+            Unit = "s",
+            Ours = new Summary(ours),
+            Baseline = new Summary(baseline),
+            TargetMax = 1.02,
+            Note = "the server keeps the evaluating process between builds, so NuGet's SDK resolver is paid once, not per build",
+        });
+    }
+
     // ───────────────────────────── scenario 2: edit build ─────────────────────────────
 
     private void EditBuild(AppSize size, int reps)
@@ -177,18 +214,21 @@ internal sealed class Benchmark
         var sdk = Tree(size, "sdk");
         var plain = Tree(size, "plain");
         var manual = Tree(size, "manual");
-        Say($"edit build, {Name(size)} app: {Warmups(1)} warm-up each, then {reps} × (SparkShip build, plain build, publish + zip)");
+        var package = Tree(size, "package");
+        Say($"edit build, {Name(size)} app: {Warmups(1)} warm-up each, then {reps} × (SparkShip build, plain build, publish + zip, SparkShip as a PackageReference)");
         for (int w = 0; w < Warmups(1); w++)
         {
             sdk.EditLibrary(); Build(sdk);
             plain.EditLibrary(); Build(plain);
             manual.EditLibrary(); PublishAndZip(manual);
+            package.EditLibrary(); Build(package);
         }
 
         var ours = new List<double>();
         var baseline = new List<double>();
         var manualTimes = new List<double>();
         var publishTimes = new List<double>();
+        var asPackage = new List<double>();
         for (int i = 0; i < reps; i++)
         {
             sdk.EditLibrary();
@@ -202,7 +242,9 @@ internal sealed class Benchmark
             var (publish, total) = PublishAndZip(manual);
             publishTimes.Add(publish);
             manualTimes.Add(total);
-            Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s, publish + zip {total:0.00} s");
+            package.EditLibrary();
+            asPackage.Add(Build(package).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s, publish + zip {total:0.00} s, PackageReference {asPackage[^1]:0.00} s");
         }
         string id = size == AppSize.Small ? "2a" : "2b";
         _rows.Add(new ResultRow
@@ -226,6 +268,31 @@ internal sealed class Benchmark
             TargetMax = 0.5,
             Note = $"publish alone: median {new Summary(publishTimes).Median:0.00} s",
         });
+        _rows.Add(new ResultRow
+        {
+            Id = id + ".3",
+            Scenario = $"Edit build, {Name(size)} app (one line of the referenced library)",
+            Comparison = "`dotnet build` with SparkShip as a `PackageReference` vs without",
+            Unit = "s",
+            Ours = new Summary(asPackage),
+            Baseline = new Summary(baseline),
+            TargetMax = 1.05,
+            Note = $"the difference from {id}.1 is MSBuild's NuGet SDK resolver",
+        });
+
+        // Attribution: one more edit build of each with a binlog (not timed): what SparkShip adds to an edit.
+        sdk.EditLibrary();
+        var times = BuildTimes.Read(BuildWithBinlog(sdk, "edit"));
+        plain.EditLibrary();
+        var plainTimes = BuildTimes.Read(BuildWithBinlog(plain, "edit"));
+        string build = $"Library edit, {Name(size)} app";
+        _breakdown.Add(new BreakdownRow(build, "task ComputeSparkBundle (identify)", times.Task("ComputeSparkBundle")));
+        _breakdown.Add(new BreakdownRow(build, "task WriteSparkBundleSource (generate)", times.Task("WriteSparkBundleSource")));
+        _breakdown.Add(new BreakdownRow(build, "task WriteSparkBundle (bundle)", times.Task("WriteSparkBundle")));
+        _breakdown.Add(new BreakdownRow(build, "task Csc of App, with SparkShip (the bundle's constants changed)", times.CscMilliseconds("App")));
+        _breakdown.Add(new BreakdownRow(build, "task Csc of App, without (its references' public surface did not change)", plainTimes.CscMilliseconds("App")));
+        _breakdown.Add(new BreakdownRow(build, "whole build (binlog), with SparkShip", times.TotalMilliseconds));
+        _breakdown.Add(new BreakdownRow(build, "whole build (binlog), without", plainTimes.TotalMilliseconds));
     }
 
     /// <summary>The documented manual path: publish, then zip the publish folder (a fresh zip each time). Returns (publish s, total s).</summary>
@@ -472,7 +539,8 @@ internal sealed class Benchmark
         return tree;
     }
 
-    private RunResult Build(AppTree tree) => _p.Run("dotnet", With(new List<string> { "build", tree.AppProject }), tree.Root);
+    private RunResult Build(AppTree tree, IReadOnlyDictionary<string, string?>? environment = null) =>
+        _p.Run("dotnet", With(new List<string> { "build", tree.AppProject }), tree.Root, environment: environment);
 
     private string BuildWithBinlog(AppTree tree, string label)
     {

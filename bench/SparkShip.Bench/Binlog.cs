@@ -8,7 +8,7 @@ internal sealed class BuildTimes
 {
     private readonly Dictionary<string, double> _tasks = new(StringComparer.Ordinal);
     private readonly Dictionary<string, double> _targets = new(StringComparer.Ordinal);
-    private readonly HashSet<string> _compiledProjects = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _cscByProject = new(StringComparer.Ordinal);
 
     public static BuildTimes Read(string binlogPath)
     {
@@ -18,7 +18,10 @@ internal sealed class BuildTimes
         {
             times._tasks[task.Name] = times.Task(task.Name) + task.Duration.TotalMilliseconds;
             if (task.Name == "Csc" && task.GetNearestParent<Project>() is { } project)
-                times._compiledProjects.Add(Path.GetFileNameWithoutExtension(project.ProjectFile ?? project.Name));
+            {
+                var name = Path.GetFileNameWithoutExtension(project.ProjectFile ?? project.Name);
+                times._cscByProject[name] = times.CscMilliseconds(name) + task.Duration.TotalMilliseconds;
+            }
         }
         foreach (var target in build.FindChildrenRecursive<Target>(t => !t.Skipped))
             times._targets[target.Name] = times.Target(target.Name) + target.Duration.TotalMilliseconds;
@@ -37,7 +40,10 @@ internal sealed class BuildTimes
     public bool Ran(string taskName) => _tasks.ContainsKey(taskName);
 
     /// <summary>True if the compiler ran for that project (by project file name without extension).</summary>
-    public bool Compiled(string project) => _compiledProjects.Contains(project);
+    public bool Compiled(string project) => _cscByProject.ContainsKey(project);
+
+    /// <summary>Milliseconds the compiler ran for that project (0 if it did not).</summary>
+    public double CscMilliseconds(string project) => _cscByProject.TryGetValue(project, out var ms) ? ms : 0;
 
     /// <summary>SparkShip's own targets that executed, with their times.</summary>
     public IEnumerable<KeyValuePair<string, double>> SparkShipTargets() =>

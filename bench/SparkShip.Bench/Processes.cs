@@ -35,7 +35,9 @@ internal sealed class Processes
         Directory.CreateDirectory(Path.GetDirectoryName(logFile)!);
     }
 
-    public RunResult Run(string fileName, IEnumerable<string> arguments, string workingDirectory, bool check = true, TimeSpan? timeout = null)
+    /// <param name="environment">Settings for this command only, over the run's own (null removes one).</param>
+    public RunResult Run(string fileName, IEnumerable<string> arguments, string workingDirectory, bool check = true, TimeSpan? timeout = null,
+                         IReadOnlyDictionary<string, string?>? environment = null)
     {
         var args = arguments.ToList();
         var info = new ProcessStartInfo(fileName)
@@ -47,7 +49,7 @@ internal sealed class Processes
             UseShellExecute = false,
         };
         foreach (var a in args) info.ArgumentList.Add(a);
-        foreach (var (key, value) in _environment)
+        foreach (var (key, value) in environment is null ? _environment : _environment.Concat(environment))
         {
             if (value is null) info.Environment.Remove(key);
             else info.Environment[key] = value;
