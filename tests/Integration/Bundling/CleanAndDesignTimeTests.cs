@@ -52,6 +52,29 @@ public class CleanAndDesignTimeTests
     }
 
     [Fact]
+    public void A_placeholder_is_replaced_by_the_next_real_build_and_a_deleted_file_is_rewritten_from_the_last_identity()
+    {
+        var p = Scenarios.AppWithLibrary();
+        p.Run("restore", "App/App.csproj").AssertSuccess();
+        p.Run("msbuild", "App/App.csproj", DesignTimeArgs).AssertSuccess();
+        var file = p.PathOf("App/obj/Debug/net8.0/SparkBundle.g.cs");
+        Assert.Contains("IsPlaceholder = true", File.ReadAllText(file));
+
+        p.Build("App/App.csproj").AssertSuccess();
+        var real = File.ReadAllText(file);
+        Assert.Contains("IsPlaceholder = false", real);
+        var appArchive = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle")).AppArchive;
+        Assert.Contains($"AppArchive = \"{appArchive}\"", real);
+
+        // Deleted (an IDE's clean of obj/, say): the design-time build writes what the last real build wrote, not a
+        // placeholder that a real build could then take for up to date.
+        File.Delete(file);
+        var dtb = p.Run("msbuild", "App/App.csproj", DesignTimeArgs).AssertSuccess();
+        Assert.Equal(real, File.ReadAllText(file));
+        Assert.Empty(dtb.TasksRun("ComputeSparkBundle"));
+    }
+
+    [Fact]
     public void A_design_time_build_after_a_real_build_leaves_the_generated_file_alone()
     {
         var p = Scenarios.AppWithLibrary();
