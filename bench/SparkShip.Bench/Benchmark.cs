@@ -139,27 +139,12 @@ internal sealed class Benchmark
             Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s, PackageReference {asPackage[^1]:0.00} s");
         }
         bool small = size == AppSize.Small;
-        _rows.Add(new ResultRow
-        {
-            Id = small ? "1a" : "1b",
-            Scenario = $"No-op build, {Name(size)} app",
-            Comparison = "`dotnet build`, nothing changed: with SparkShip (`<Sdk Name=\"SparkShip.Sdk\" />`) vs without",
-            Unit = "s",
-            Ours = new Summary(ours),
-            Baseline = new Summary(baseline),
-            TargetMax = 1.02,
-        });
-        _rows.Add(new ResultRow
-        {
-            Id = small ? "1c" : "1d",
-            Scenario = $"No-op build, {Name(size)} app",
-            Comparison = "the same, with SparkShip as a `PackageReference` (the same targets, no MSBuild SDK resolution) vs without",
-            Unit = "s",
-            Ours = new Summary(asPackage),
-            Baseline = new Summary(baseline),
-            TargetMax = 1.02,
-            Note = $"the difference from {(small ? "1a" : "1b")} is MSBuild's NuGet SDK resolver, run once per `dotnet build` process for `<Sdk Name=…>`",
-        });
+        AddTimeRow(small ? "1a" : "1b", $"No-op build, {Name(size)} app",
+            "`dotnet build`, nothing changed: with SparkShip (`<Sdk Name=\"SparkShip.Sdk\" />`) vs without",
+            ours, baseline, target: 1.02);
+        AddTimeRow(small ? "1c" : "1d", $"No-op build, {Name(size)} app",
+            "the same, with SparkShip as a `PackageReference` (the same targets, no MSBuild SDK resolution) vs without",
+            asPackage, baseline, target: 1.02, note: $"the difference from {(small ? "1a" : "1b")} is MSBuild's NuGet SDK resolver, run once per `dotnet build` process for `<Sdk Name=…>`");
         if (small) NoOpBuildWithMSBuildServer(sdk, plain, reps);
 
         // Attribution: one more no-op build of each with a binlog (not timed).
@@ -194,17 +179,9 @@ internal sealed class Benchmark
             Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s");
         }
         _p.Run("dotnet", new[] { "build-server", "shutdown", "--msbuild" }, sdk.Root, check: false, environment: server);
-        _rows.Add(new ResultRow
-        {
-            Id = "1e",
-            Scenario = "No-op build, small app",
-            Comparison = "`<Sdk Name=\"SparkShip.Sdk\" />` vs without, both with the MSBuild server on (`DOTNET_CLI_USE_MSBUILD_SERVER=1`)",
-            Unit = "s",
-            Ours = new Summary(ours),
-            Baseline = new Summary(baseline),
-            TargetMax = 1.02,
-            Note = "the server keeps the evaluating process between builds, so NuGet's SDK resolver is paid once, not per build",
-        });
+        AddTimeRow("1e", "No-op build, small app",
+            "`<Sdk Name=\"SparkShip.Sdk\" />` vs without, both with the MSBuild server on (`DOTNET_CLI_USE_MSBUILD_SERVER=1`)",
+            ours, baseline, target: 1.02, note: "the server keeps the evaluating process between builds, so NuGet's SDK resolver is paid once, not per build");
     }
 
     // ───────────────────────────── scenario 2: edit build ─────────────────────────────
@@ -247,38 +224,15 @@ internal sealed class Benchmark
             Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s, publish + zip {total:0.00} s, PackageReference {asPackage[^1]:0.00} s");
         }
         string id = size == AppSize.Small ? "2a" : "2b";
-        _rows.Add(new ResultRow
-        {
-            Id = id + ".1",
-            Scenario = $"Edit build, {Name(size)} app (one line of the referenced library)",
-            Comparison = "`dotnet build` with SparkShip (build + bundle) vs without (build only)",
-            Unit = "s",
-            Ours = new Summary(ours),
-            Baseline = new Summary(baseline),
-            TargetMax = 1.05,
-        });
-        _rows.Add(new ResultRow
-        {
-            Id = id + ".2",
-            Scenario = $"Edit build, {Name(size)} app (one line of the referenced library)",
-            Comparison = "`dotnet build` with SparkShip vs the manual path: `dotnet publish -c Release -o out` + `zip -qr` of out/",
-            Unit = "s",
-            Ours = new Summary(ours),
-            Baseline = new Summary(manualTimes),
-            TargetMax = 0.5,
-            Note = $"publish alone: median {new Summary(publishTimes).Median:0.00} s",
-        });
-        _rows.Add(new ResultRow
-        {
-            Id = id + ".3",
-            Scenario = $"Edit build, {Name(size)} app (one line of the referenced library)",
-            Comparison = "`dotnet build` with SparkShip as a `PackageReference` vs without",
-            Unit = "s",
-            Ours = new Summary(asPackage),
-            Baseline = new Summary(baseline),
-            TargetMax = 1.05,
-            Note = $"the difference from {id}.1 is MSBuild's NuGet SDK resolver",
-        });
+        AddTimeRow(id + ".1", $"Edit build, {Name(size)} app (one line of the referenced library)",
+            "`dotnet build` with SparkShip (build + bundle) vs without (build only)",
+            ours, baseline, target: 1.05);
+        AddTimeRow(id + ".2", $"Edit build, {Name(size)} app (one line of the referenced library)",
+            "`dotnet build` with SparkShip vs the manual path: `dotnet publish -c Release -o out` + `zip -qr` of out/",
+            ours, manualTimes, target: 0.5, note: $"publish alone: median {new Summary(publishTimes).Median:0.00} s");
+        AddTimeRow(id + ".3", $"Edit build, {Name(size)} app (one line of the referenced library)",
+            "`dotnet build` with SparkShip as a `PackageReference` vs without",
+            asPackage, baseline, target: 1.05, note: $"the difference from {id}.1 is MSBuild's NuGet SDK resolver");
 
         // Attribution: one more edit build of each with a binlog (not timed): what SparkShip adds to an edit.
         sdk.EditLibrary();
@@ -294,6 +248,14 @@ internal sealed class Benchmark
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), with SparkShip", times.TotalMilliseconds));
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), without", plainTimes.TotalMilliseconds));
     }
+
+    /// <summary>A row of seconds, ours vs a baseline measured in the same run.</summary>
+    private void AddTimeRow(string id, string scenario, string comparison, List<double> ours, List<double> baseline, double target, string? note = null) =>
+        _rows.Add(new ResultRow
+        {
+            Id = id, Scenario = scenario, Comparison = comparison, Unit = "s",
+            Ours = new Summary(ours), Baseline = new Summary(baseline), TargetMax = target, Note = note,
+        });
 
     /// <summary>The documented manual path: publish, then zip the publish folder (a fresh zip each time). Returns (publish s, total s).</summary>
     private (double publish, double total) PublishAndZip(AppTree tree)
