@@ -53,17 +53,9 @@ public class StarvationTests
             Assert.Empty(RobustProjects.SparkShipCrashes(limited.Output));
             r.Outcome("the build failed with SSHIP0006 naming the new app archive (\"too large for the file system or for the file-size limit\")");
 
-            Assert.Empty(RobustProjects.ChangedSince(good, bundle));
-            Assert.Empty(RobustProjects.TempFiles(p.PathOf("App")));
-            Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-            r.Outcome("previous archives byte-identical, no partial archive or temporary file left");
+            AssertPreviousBundleKept(r, good, bundle, user, p.PathOf("App"), "previous archives byte-identical, no partial archive or temporary file left");
 
-            p.Build("App/App.csproj").AssertSuccess();
-            r.Builds++;
-            Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-            r.Outcome("the next build without the limit succeeded");
-            r.UserFiles(user);
-            Assert.Empty(user.Describe());
+            AssertNextBuildRecovers(r, p, bundle, user, "the next build without the limit succeeded");
             RobustProjects.DeleteTree(p);
         });
 
@@ -102,17 +94,9 @@ public class StarvationTests
             Assert.Empty(RobustProjects.SparkShipCrashes(failed.Output));
             r.Outcome($"SSHIP0006 naming the new app archive and the cause (\"{Cause(error)}\")");
 
-            Assert.Empty(RobustProjects.ChangedSince(good, bundle));
-            Assert.Empty(RobustProjects.TempFiles(p.PathOf("App")));
-            Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-            r.Outcome("previous archives byte-identical");
+            AssertPreviousBundleKept(r, good, bundle, user, p.PathOf("App"), "previous archives byte-identical");
 
-            p.Build("App/App.csproj").AssertSuccess();
-            r.Builds++;
-            Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-            r.Outcome("writable again: the next build succeeded");
-            r.UserFiles(user);
-            Assert.Empty(user.Describe());
+            AssertNextBuildRecovers(r, p, bundle, user, "writable again: the next build succeeded");
         });
 
     [Fact]
@@ -162,16 +146,8 @@ public class StarvationTests
             Assert.Empty(RobustProjects.SparkShipCrashes(failed.Output));
             r.Outcome($"a new app layer: SSHIP0006 naming the new app archive and the cause (\"{Cause(error)}\")");
 
-            Assert.Empty(RobustProjects.ChangedSince(good, bundle));
-            Assert.Empty(RobustProjects.TempFiles(p.PathOf("App")));
-            Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-            r.Outcome("previous archives byte-identical");
-            p.Build("App/App.csproj").AssertSuccess();
-            r.Builds++;
-            Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-            r.Outcome("writable again: the next build succeeded");
-            r.UserFiles(user);
-            Assert.Empty(user.Describe());
+            AssertPreviousBundleKept(r, good, bundle, user, p.PathOf("App"), "previous archives byte-identical");
+            AssertNextBuildRecovers(r, p, bundle, user, "writable again: the next build succeeded");
         });
 
     [Fact]
@@ -204,18 +180,10 @@ public class StarvationTests
                 Assert.Contains("No space left on device", error);
                 Assert.Empty(RobustProjects.SparkShipCrashes(failed.Output));
                 r.Outcome($"SSHIP0006 naming the new app archive and the cause (\"{Cause(error)}\")");
-                Assert.Empty(RobustProjects.ChangedSince(good, bundle));
-                Assert.Empty(RobustProjects.TempFiles(bundle));
-                Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-                r.Outcome("previous archives byte-identical, the partial temporary file removed");
+                AssertPreviousBundleKept(r, good, bundle, user, bundle, "previous archives byte-identical, the partial temporary file removed");
 
                 Assert.Equal(0, Sh($"mount -o remount,size=64m '{bundle}'").ExitCode);
-                p.Build("App/App.csproj").AssertSuccess();
-                r.Builds++;
-                Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
-                r.Outcome("space freed: the next build succeeded");
-                r.UserFiles(user);
-                Assert.Empty(user.Describe());
+                AssertNextBuildRecovers(r, p, bundle, user, "space freed: the next build succeeded");
             }
             finally
             {
@@ -318,6 +286,26 @@ public class StarvationTests
     }
 
     /// <summary>The system's reason inside a diagnostic's text (after the file name), shortened for the report.</summary>
+    /// <summary>After a refused build: the previous archives byte-identical and clean, no temporary file under <paramref name="tempRoot"/>.</summary>
+    private static void AssertPreviousBundleKept(ScenarioRecord r, Dictionary<string, byte[]> good, string bundle, UserFiles user, string tempRoot, string outcome)
+    {
+        Assert.Empty(RobustProjects.ChangedSince(good, bundle));
+        Assert.Empty(RobustProjects.TempFiles(tempRoot));
+        Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
+        r.Outcome(outcome);
+    }
+
+    /// <summary>With the fault gone, the next build succeeds with a clean bundle, and no user file was touched.</summary>
+    private static void AssertNextBuildRecovers(ScenarioRecord r, TestProject p, string bundle, UserFiles user, string outcome)
+    {
+        p.Build("App/App.csproj").AssertSuccess();
+        r.Builds++;
+        Assert.True(r.Audited(ArchiveAudit.Folder(bundle, user.BundleFolderNames)).Ok);
+        r.Outcome(outcome);
+        r.UserFiles(user);
+        Assert.Empty(user.Describe());
+    }
+
     internal static string Cause(string diagnostic)
     {
         var m = System.Text.RegularExpressions.Regex.Match(diagnostic, @"(?:Could not (?:write|read) '[^']*'(?:, which belongs in the Spark bundle)?: )(.*?)(?:\.\.?\s+(?:Nothing was left|Make the file)|$)");
