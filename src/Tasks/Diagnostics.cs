@@ -1,106 +1,105 @@
 using System;
 
-namespace SparkShip.Tasks
+namespace SparkShip.Tasks;
+
+public enum DiagnosticSeverity { Message, Warning, Error }
+
+/// <summary>A coded SparkShip diagnostic. Every code is documented in docs/diagnostics.md.</summary>
+public sealed class Diagnostic
 {
-    public enum DiagnosticSeverity { Message, Warning, Error }
-
-    /// <summary>A coded SparkShip diagnostic. Every code is documented in docs/diagnostics.md.</summary>
-    public sealed class Diagnostic
+    public Diagnostic(string code, DiagnosticSeverity severity, string? file, string message)
     {
-        public Diagnostic(string code, DiagnosticSeverity severity, string? file, string message)
-        {
-            Code = code;
-            Severity = severity;
-            File = file;
-            Message = message;
-        }
-
-        public string Code { get; }
-        public DiagnosticSeverity Severity { get; }
-        /// <summary>The file the diagnostic is about (shown as the location in build output), if any.</summary>
-        public string? File { get; }
-        public string Message { get; }
-
-        public override string ToString() => $"{Code} ({Severity}) {File}: {Message}";
+        Code = code;
+        Severity = severity;
+        File = file;
+        Message = message;
     }
 
-    /// <summary>The one place where SparkShip's diagnostic codes and their texts live.</summary>
-    public static class Diagnostics
+    public string Code { get; }
+    public DiagnosticSeverity Severity { get; }
+    /// <summary>The file the diagnostic is about (shown as the location in build output), if any.</summary>
+    public string? File { get; }
+    public string Message { get; }
+
+    public override string ToString() => $"{Code} ({Severity}) {File}: {Message}";
+}
+
+/// <summary>The one place where SparkShip's diagnostic codes and their texts live.</summary>
+public static class Diagnostics
+{
+    public const string HelpLink = "https://github.com/sparkship/SparkShip.Sdk/blob/main/docs/diagnostics.md";
+
+    public static Diagnostic FrameworkTooNew(string file, string assemblyFramework, string workerFramework) => new(
+        "SSHIP0001", DiagnosticSeverity.Error, file,
+        $"'{file}' targets {assemblyFramework}, newer than the Spark worker's {workerFramework}: Microsoft.Spark.Worker cannot load it, " +
+        $"although a local run may work. Target {workerFramework} (or lower) for everything the executors run, or set " +
+        "SparkWorkerTargetFramework if your cluster's worker really runs a newer framework.");
+
+    public static Diagnostic NoNativeAssetsForRid(string packageId, string clusterRid, string availableRids) => new(
+        "SSHIP0002", DiagnosticSeverity.Warning, null,
+        $"Package '{packageId}' ships native libraries for {availableRids} but none for the cluster runtime '{clusterRid}': " +
+        "code that needs them will fail on the executors with DllNotFoundException. Set SparkClusterRuntimeIdentifier to the " +
+        "executors' runtime identifier, or reference a package version that supports it.");
+
+    public static Diagnostic NameCollision(string archivePath, string firstSource, string secondSource) => new(
+        "SSHIP0003", DiagnosticSeverity.Error, secondSource,
+        $"Two different files would land at '{archivePath}' in the flat Spark bundle: '{firstSource}' and '{secondSource}'. " +
+        "The worker searches folders flat, so only one can be loaded. Remove one of them with a SparkBundleExclude item, " +
+        "or align the package versions so both are the same file.");
+
+    public static Diagnostic SparkMajorMismatch(string sparkVersion, string workerVersion) => new(
+        "SSHIP0004", DiagnosticSeverity.Error, null,
+        $"The app references Microsoft.Spark {sparkVersion} but SparkWorkerVersion is {workerVersion}: driver and worker must share " +
+        "the major version (checked by the worker at task start). Reference a Microsoft.Spark version with the worker's major " +
+        "version, or correct SparkWorkerVersion.");
+
+    public static Diagnostic BundleTooLarge(string folder, long bytes, long thresholdBytes) => new(
+        "SSHIP0005", DiagnosticSeverity.Warning, folder,
+        $"The Spark bundle is {FormatSize(bytes)}, above SparkBundleSizeWarningThreshold ({FormatSize(thresholdBytes)}): every " +
+        "executor fetches it. Exclude what the executors do not need with SparkBundleExclude items, or raise the threshold.");
+
+    public static Diagnostic WriteFailed(string file, string cause) => new(
+        "SSHIP0006", DiagnosticSeverity.Error, file,
+        $"Could not write '{file}': {cause}. Nothing was left at that name; the previous archives are untouched. " +
+        "Free disk space or fix permissions on the output folder, then build again.");
+
+    public static Diagnostic InputUnreadable(string file, string cause) => new(
+        "SSHIP0007", DiagnosticSeverity.Error, file,
+        $"Could not read '{file}', which belongs in the Spark bundle: {cause}. Make the file readable, or exclude it with a " +
+        "SparkBundleExclude item.");
+
+    public static Diagnostic NotDeterministic(string project) => new(
+        "SSHIP0008", DiagnosticSeverity.Warning, project,
+        "Deterministic is false: the compiler output changes on every compile, so a bundle name (derived from the inputs) " +
+        "cannot stand for exact bytes. Remove <Deterministic>false</Deterministic>.");
+
+    public static Diagnostic InvalidSetting(string property, string value, string expected) => new(
+        "SSHIP0009", DiagnosticSeverity.Error, null,
+        $"{property} is '{value}', which is not valid: {expected}.");
+
+    public static Diagnostic UnsafeEntryName(string archivePath, string source) => new(
+        "SSHIP0010", DiagnosticSeverity.Error, source,
+        $"'{source}' would be stored as '{archivePath}', which is not a safe relative path inside an archive (absolute, '..', or empty). " +
+        "Give the item a plain relative TargetPath or ArchivePath.");
+
+    public static Diagnostic LikelySecret(string file, string archivePath) => new(
+        "SSHIP0011", DiagnosticSeverity.Warning, file,
+        $"'{file}' looks like a secret (certificate, private key, user secrets or .env file) and would be shipped to every " +
+        $"executor as '{archivePath}'. If it must not leave this machine, exclude it: <SparkBundleExclude Include=\"{archivePath}\" />; " +
+        "if it is meant to be shipped, silence this warning with NoWarn.");
+
+    public static Diagnostic SymlinkOutsideInputs(string file, string target) => new(
+        "SSHIP0012", DiagnosticSeverity.Warning, file,
+        $"'{file}' is a symbolic link to '{target}', outside the project and its packages: SparkShip does not follow it, and " +
+        "left it out of the bundle. Copy the file into the project, or add its real path with a SparkBundleInclude item.");
+
+    public static string FormatSize(long bytes)
     {
-        public const string HelpLink = "https://github.com/sparkship/SparkShip.Sdk/blob/main/docs/diagnostics.md";
-
-        public static Diagnostic FrameworkTooNew(string file, string assemblyFramework, string workerFramework) => new(
-            "SSHIP0001", DiagnosticSeverity.Error, file,
-            $"'{file}' targets {assemblyFramework}, newer than the Spark worker's {workerFramework}: Microsoft.Spark.Worker cannot load it, " +
-            $"although a local run may work. Target {workerFramework} (or lower) for everything the executors run, or set " +
-            "SparkWorkerTargetFramework if your cluster's worker really runs a newer framework.");
-
-        public static Diagnostic NoNativeAssetsForRid(string packageId, string clusterRid, string availableRids) => new(
-            "SSHIP0002", DiagnosticSeverity.Warning, null,
-            $"Package '{packageId}' ships native libraries for {availableRids} but none for the cluster runtime '{clusterRid}': " +
-            "code that needs them will fail on the executors with DllNotFoundException. Set SparkClusterRuntimeIdentifier to the " +
-            "executors' runtime identifier, or reference a package version that supports it.");
-
-        public static Diagnostic NameCollision(string archivePath, string firstSource, string secondSource) => new(
-            "SSHIP0003", DiagnosticSeverity.Error, secondSource,
-            $"Two different files would land at '{archivePath}' in the flat Spark bundle: '{firstSource}' and '{secondSource}'. " +
-            "The worker searches folders flat, so only one can be loaded. Remove one of them with a SparkBundleExclude item, " +
-            "or align the package versions so both are the same file.");
-
-        public static Diagnostic SparkMajorMismatch(string sparkVersion, string workerVersion) => new(
-            "SSHIP0004", DiagnosticSeverity.Error, null,
-            $"The app references Microsoft.Spark {sparkVersion} but SparkWorkerVersion is {workerVersion}: driver and worker must share " +
-            "the major version (checked by the worker at task start). Reference a Microsoft.Spark version with the worker's major " +
-            "version, or correct SparkWorkerVersion.");
-
-        public static Diagnostic BundleTooLarge(string folder, long bytes, long thresholdBytes) => new(
-            "SSHIP0005", DiagnosticSeverity.Warning, folder,
-            $"The Spark bundle is {FormatSize(bytes)}, above SparkBundleSizeWarningThreshold ({FormatSize(thresholdBytes)}): every " +
-            "executor fetches it. Exclude what the executors do not need with SparkBundleExclude items, or raise the threshold.");
-
-        public static Diagnostic WriteFailed(string file, string cause) => new(
-            "SSHIP0006", DiagnosticSeverity.Error, file,
-            $"Could not write '{file}': {cause}. Nothing was left at that name; the previous archives are untouched. " +
-            "Free disk space or fix permissions on the output folder, then build again.");
-
-        public static Diagnostic InputUnreadable(string file, string cause) => new(
-            "SSHIP0007", DiagnosticSeverity.Error, file,
-            $"Could not read '{file}', which belongs in the Spark bundle: {cause}. Make the file readable, or exclude it with a " +
-            "SparkBundleExclude item.");
-
-        public static Diagnostic NotDeterministic(string project) => new(
-            "SSHIP0008", DiagnosticSeverity.Warning, project,
-            "Deterministic is false: the compiler output changes on every compile, so a bundle name (derived from the inputs) " +
-            "cannot stand for exact bytes. Remove <Deterministic>false</Deterministic>.");
-
-        public static Diagnostic InvalidSetting(string property, string value, string expected) => new(
-            "SSHIP0009", DiagnosticSeverity.Error, null,
-            $"{property} is '{value}', which is not valid: {expected}.");
-
-        public static Diagnostic UnsafeEntryName(string archivePath, string source) => new(
-            "SSHIP0010", DiagnosticSeverity.Error, source,
-            $"'{source}' would be stored as '{archivePath}', which is not a safe relative path inside an archive (absolute, '..', or empty). " +
-            "Give the item a plain relative TargetPath or ArchivePath.");
-
-        public static Diagnostic LikelySecret(string file, string archivePath) => new(
-            "SSHIP0011", DiagnosticSeverity.Warning, file,
-            $"'{file}' looks like a secret (certificate, private key, user secrets or .env file) and would be shipped to every " +
-            $"executor as '{archivePath}'. If it must not leave this machine, exclude it: <SparkBundleExclude Include=\"{archivePath}\" />; " +
-            "if it is meant to be shipped, silence this warning with NoWarn.");
-
-        public static Diagnostic SymlinkOutsideInputs(string file, string target) => new(
-            "SSHIP0012", DiagnosticSeverity.Warning, file,
-            $"'{file}' is a symbolic link to '{target}', outside the project and its packages: SparkShip does not follow it, and " +
-            "left it out of the bundle. Copy the file into the project, or add its real path with a SparkBundleInclude item.");
-
-        public static string FormatSize(long bytes)
-        {
-            if (bytes < 1024) return bytes + " B";
-            double value = bytes;
-            string[] units = { "KB", "MB", "GB", "TB" };
-            int unit = -1;
-            while (value >= 1024 && unit < units.Length - 1) { value /= 1024; unit++; }
-            return value.ToString(value >= 100 ? "0" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " " + units[unit];
-        }
+        if (bytes < 1024) return bytes + " B";
+        double value = bytes;
+        string[] units = { "KB", "MB", "GB", "TB" };
+        int unit = -1;
+        while (value >= 1024 && unit < units.Length - 1) { value /= 1024; unit++; }
+        return value.ToString(value >= 100 ? "0" : "0.0", System.Globalization.CultureInfo.InvariantCulture) + " " + units[unit];
     }
 }

@@ -3,54 +3,53 @@ using System.Collections.Generic;
 using System.IO;
 using System.Text.Json;
 
-namespace SparkShip.Tasks.Planning
+namespace SparkShip.Tasks.Planning;
+
+/// <summary>
+/// The runtime identifier fallback chain (e.g. linux-x64 → linux → unix-x64 → unix → any), read from the
+/// .NET SDK's RID graph ($(RuntimeIdentifierGraphPath)) and expanded breadth-first as NuGet does.
+/// </summary>
+public static class RuntimeIdentifierGraph
 {
-    /// <summary>
-    /// The runtime identifier fallback chain (e.g. linux-x64 → linux → unix-x64 → unix → any), read from the
-    /// .NET SDK's RID graph ($(RuntimeIdentifierGraphPath)) and expanded breadth-first as NuGet does.
-    /// </summary>
-    public static class RuntimeIdentifierGraph
+    public static IReadOnlyList<string> FallbackChain(string rid, string? graphPath)
     {
-        public static IReadOnlyList<string> FallbackChain(string rid, string? graphPath)
+        if (!string.IsNullOrEmpty(graphPath) && File.Exists(graphPath))
         {
-            if (!string.IsNullOrEmpty(graphPath) && File.Exists(graphPath))
-            {
-                using var doc = JsonDocument.Parse(File.ReadAllBytes(graphPath!));
-                if (doc.RootElement.TryGetProperty("runtimes", out var runtimes) && runtimes.TryGetProperty(rid, out _))
-                    return Expand(rid, runtimes);
-            }
-            return Guess(rid);
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(graphPath!));
+            if (doc.RootElement.TryGetProperty("runtimes", out var runtimes) && runtimes.TryGetProperty(rid, out _))
+                return Expand(rid, runtimes);
         }
+        return Guess(rid);
+    }
 
-        private static IReadOnlyList<string> Expand(string rid, JsonElement runtimes)
+    private static IReadOnlyList<string> Expand(string rid, JsonElement runtimes)
+    {
+        var chain = new List<string>();
+        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var queue = new Queue<string>();
+        queue.Enqueue(rid);
+        while (queue.Count > 0)
         {
-            var chain = new List<string>();
-            var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-            var queue = new Queue<string>();
-            queue.Enqueue(rid);
-            while (queue.Count > 0)
-            {
-                var current = queue.Dequeue();
-                if (!seen.Add(current)) continue;
-                chain.Add(current);
-                if (runtimes.TryGetProperty(current, out var node) && node.TryGetProperty("#import", out var imports))
-                    foreach (var import in imports.EnumerateArray())
-                        if (import.GetString() is { } name) queue.Enqueue(name);
-            }
-            return chain;
+            var current = queue.Dequeue();
+            if (!seen.Add(current)) continue;
+            chain.Add(current);
+            if (runtimes.TryGetProperty(current, out var node) && node.TryGetProperty("#import", out var imports))
+                foreach (var import in imports.EnumerateArray())
+                    if (import.GetString() is { } name) queue.Enqueue(name);
         }
+        return chain;
+    }
 
-        // Without a graph (an unknown RID, or no SDK graph file): the RID, its OS, unix for Unix-likes, any.
-        private static IReadOnlyList<string> Guess(string rid)
-        {
-            var chain = new List<string> { rid };
-            int dash = rid.LastIndexOf('-');
-            string os = dash > 0 ? rid.Substring(0, dash) : rid;
-            if (os != rid) chain.Add(os);
-            if (os.StartsWith("linux", StringComparison.OrdinalIgnoreCase) || os.StartsWith("osx", StringComparison.OrdinalIgnoreCase) || os.StartsWith("freebsd", StringComparison.OrdinalIgnoreCase))
-                chain.Add("unix");
-            chain.Add("any");
-            return chain;
-        }
+    // Without a graph (an unknown RID, or no SDK graph file): the RID, its OS, unix for Unix-likes, any.
+    private static IReadOnlyList<string> Guess(string rid)
+    {
+        var chain = new List<string> { rid };
+        int dash = rid.LastIndexOf('-');
+        string os = dash > 0 ? rid.Substring(0, dash) : rid;
+        if (os != rid) chain.Add(os);
+        if (os.StartsWith("linux", StringComparison.OrdinalIgnoreCase) || os.StartsWith("osx", StringComparison.OrdinalIgnoreCase) || os.StartsWith("freebsd", StringComparison.OrdinalIgnoreCase))
+            chain.Add("unix");
+        chain.Add("any");
+        return chain;
     }
 }

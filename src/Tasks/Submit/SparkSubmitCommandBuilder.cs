@@ -4,98 +4,97 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 
-namespace SparkShip.Tasks.Submit
+namespace SparkShip.Tasks.Submit;
+
+public sealed class SparkSubmitOptions
 {
-    public sealed class SparkSubmitOptions
+    public string Master { get; set; } = "local[*]";
+    /// <summary>client or cluster.</summary>
+    public string DeployMode { get; set; } = "client";
+    /// <summary>Apache Spark version of the cluster, e.g. "3.5" or "3.5.1": picks the microsoft-spark jar.</summary>
+    public string SparkVersion { get; set; } = "3.5";
+    /// <summary>Microsoft.Spark version the app references, e.g. "2.3.1".</summary>
+    public string MicrosoftSparkVersion { get; set; } = "";
+    /// <summary>Path of the microsoft-spark jar if known; otherwise its file name is printed.</summary>
+    public string? JarPath { get; set; }
+    /// <summary>The app's entry assembly, as the driver will find it (e.g. "bin/Release/net8.0/WordCount.dll").</summary>
+    public string AppAssembly { get; set; } = "";
+    /// <summary>Full paths of the bundle's archives, app layer first.</summary>
+    public IReadOnlyList<string> Archives { get; set; } = Array.Empty<string>();
+    /// <summary>Emit --archives and the search-path settings (the zero-code attach is off, or the app is submitted from elsewhere).</summary>
+    public bool IncludeArchives { get; set; }
+    public IReadOnlyList<string> AppArguments { get; set; } = Array.Empty<string>();
+}
+
+/// <summary>The spark-submit command line for a built app (DotnetRunner, the matching jar, and, when asked, the bundle).</summary>
+public static class SparkSubmitCommandBuilder
+{
+    public const string DotnetRunner = "org.apache.spark.deploy.dotnet.DotnetRunner";
+    public const string SearchPathVariable = "DOTNET_ASSEMBLY_SEARCH_PATHS";
+
+    /// <summary>microsoft-spark-&lt;major&gt;-&lt;minor&gt;_&lt;scala&gt;-&lt;version&gt;.jar (Scala 2.11 for Spark 2.x, 2.12 for 3.x).</summary>
+    public static string JarName(string sparkVersion, string microsoftSparkVersion)
     {
-        public string Master { get; set; } = "local[*]";
-        /// <summary>client or cluster.</summary>
-        public string DeployMode { get; set; } = "client";
-        /// <summary>Apache Spark version of the cluster, e.g. "3.5" or "3.5.1": picks the microsoft-spark jar.</summary>
-        public string SparkVersion { get; set; } = "3.5";
-        /// <summary>Microsoft.Spark version the app references, e.g. "2.3.1".</summary>
-        public string MicrosoftSparkVersion { get; set; } = "";
-        /// <summary>Path of the microsoft-spark jar if known; otherwise its file name is printed.</summary>
-        public string? JarPath { get; set; }
-        /// <summary>The app's entry assembly, as the driver will find it (e.g. "bin/Release/net8.0/WordCount.dll").</summary>
-        public string AppAssembly { get; set; } = "";
-        /// <summary>Full paths of the bundle's archives, app layer first.</summary>
-        public IReadOnlyList<string> Archives { get; set; } = Array.Empty<string>();
-        /// <summary>Emit --archives and the search-path settings (the zero-code attach is off, or the app is submitted from elsewhere).</summary>
-        public bool IncludeArchives { get; set; }
-        public IReadOnlyList<string> AppArguments { get; set; } = Array.Empty<string>();
+        var parts = sparkVersion.Trim().Split('.');
+        if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
+            throw new ArgumentException($"SparkVersion '{sparkVersion}' is not a Spark version such as 3.5.");
+        var scala = major >= 3 ? "2.12" : "2.11";
+        var version = string.IsNullOrEmpty(microsoftSparkVersion) ? "<Microsoft.Spark version>" : microsoftSparkVersion;
+        return $"microsoft-spark-{major}-{minor}_{scala}-{version}.jar";
     }
 
-    /// <summary>The spark-submit command line for a built app (DotnetRunner, the matching jar, and, when asked, the bundle).</summary>
-    public static class SparkSubmitCommandBuilder
+    public static string Build(SparkSubmitOptions o)
     {
-        public const string DotnetRunner = "org.apache.spark.deploy.dotnet.DotnetRunner";
-        public const string SearchPathVariable = "DOTNET_ASSEMBLY_SEARCH_PATHS";
+        bool local = o.Master == "local" || o.Master.StartsWith("local[", StringComparison.Ordinal);
+        bool cluster = string.Equals(o.DeployMode, "cluster", StringComparison.OrdinalIgnoreCase);
+        var lines = new List<string>();
+        string? envPrefix = null;
 
-        /// <summary>microsoft-spark-&lt;major&gt;-&lt;minor&gt;_&lt;scala&gt;-&lt;version&gt;.jar (Scala 2.11 for Spark 2.x, 2.12 for 3.x).</summary>
-        public static string JarName(string sparkVersion, string microsoftSparkVersion)
+        lines.Add("spark-submit");
+        lines.Add("--class " + DotnetRunner);
+        lines.Add("--master " + Quote(o.Master));
+        if (!local) lines.Add("--deploy-mode " + (cluster ? "cluster" : "client"));
+
+        if (o.IncludeArchives && o.Archives.Count > 0 && !local)
         {
-            var parts = sparkVersion.Trim().Split('.');
-            if (parts.Length < 2 || !int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var major) || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var minor))
-                throw new ArgumentException($"SparkVersion '{sparkVersion}' is not a Spark version such as 3.5.");
-            var scala = major >= 3 ? "2.12" : "2.11";
-            var version = string.IsNullOrEmpty(microsoftSparkVersion) ? "<Microsoft.Spark version>" : microsoftSparkVersion;
-            return $"microsoft-spark-{major}-{minor}_{scala}-{version}.jar";
+            var aliases = o.Archives.Select(Alias).ToList();
+            // file: URIs: spark-submit parses the value as URIs, and a raw path with a space would swallow "#alias".
+            lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => new Uri(a).AbsoluteUri + "#" + aliases[i]))));
+            // The driver copies its own DOTNET_ASSEMBLY_SEARCH_PATHS into every UDF: set it where the driver runs.
+            var value = string.Join(",", aliases.Select(a => "./" + a));
+            var driverEnv = DriverEnvironmentConf(o.Master, cluster);
+            if (driverEnv != null) lines.Add("--conf " + Quote(driverEnv + SearchPathVariable + "=" + value));
+            else envPrefix = SearchPathVariable + "=" + value;
         }
 
-        public static string Build(SparkSubmitOptions o)
-        {
-            bool local = o.Master == "local" || o.Master.StartsWith("local[", StringComparison.Ordinal);
-            bool cluster = string.Equals(o.DeployMode, "cluster", StringComparison.OrdinalIgnoreCase);
-            var lines = new List<string>();
-            string? envPrefix = null;
+        lines.Add(Quote(o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion)));
+        lines.Add("dotnet " + Quote(o.AppAssembly) + string.Concat(o.AppArguments.Select(a => " " + Quote(a))));
 
-            lines.Add("spark-submit");
-            lines.Add("--class " + DotnetRunner);
-            lines.Add("--master " + Quote(o.Master));
-            if (!local) lines.Add("--deploy-mode " + (cluster ? "cluster" : "client"));
-
-            if (o.IncludeArchives && o.Archives.Count > 0 && !local)
-            {
-                var aliases = o.Archives.Select(Alias).ToList();
-                // file: URIs: spark-submit parses the value as URIs, and a raw path with a space would swallow "#alias".
-                lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => new Uri(a).AbsoluteUri + "#" + aliases[i]))));
-                // The driver copies its own DOTNET_ASSEMBLY_SEARCH_PATHS into every UDF: set it where the driver runs.
-                var value = string.Join(",", aliases.Select(a => "./" + a));
-                var driverEnv = DriverEnvironmentConf(o.Master, cluster);
-                if (driverEnv != null) lines.Add("--conf " + Quote(driverEnv + SearchPathVariable + "=" + value));
-                else envPrefix = SearchPathVariable + "=" + value;
-            }
-
-            lines.Add(Quote(o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion)));
-            lines.Add("dotnet " + Quote(o.AppAssembly) + string.Concat(o.AppArguments.Select(a => " " + Quote(a))));
-
-            var command = new StringBuilder();
-            if (envPrefix != null) command.Append(envPrefix).Append(' ');
-            command.Append(string.Join(" \\\n  ", lines));
-            return command.ToString();
-        }
-
-        // Where a cluster-mode driver takes environment variables from. Client mode, and standalone cluster mode
-        // (whose driver command carries spark-submit's environment), inherit spark-submit's own.
-        private static string? DriverEnvironmentConf(string master, bool cluster)
-        {
-            if (!cluster) return null;
-            if (master.StartsWith("yarn", StringComparison.Ordinal)) return "spark.yarn.appMasterEnv.";
-            if (master.StartsWith("k8s://", StringComparison.Ordinal)) return "spark.kubernetes.driverEnv.";
-            if (master.StartsWith("mesos://", StringComparison.Ordinal)) return "spark.mesos.driverEnv.";
-            return null;
-        }
-
-        private static string Alias(string archivePath)
-        {
-            var name = archivePath.Substring(archivePath.LastIndexOfAny(new[] { '/', '\\' }) + 1);
-            return name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - 4) : name;
-        }
-
-        // POSIX shell quoting, only where needed.
-        internal static string Quote(string s) =>
-            s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./:,=#@+%".IndexOf(c) >= 0)
-                ? s : "'" + s.Replace("'", "'\\''") + "'";
+        var command = new StringBuilder();
+        if (envPrefix != null) command.Append(envPrefix).Append(' ');
+        command.Append(string.Join(" \\\n  ", lines));
+        return command.ToString();
     }
+
+    // Where a cluster-mode driver takes environment variables from. Client mode, and standalone cluster mode
+    // (whose driver command carries spark-submit's environment), inherit spark-submit's own.
+    private static string? DriverEnvironmentConf(string master, bool cluster)
+    {
+        if (!cluster) return null;
+        if (master.StartsWith("yarn", StringComparison.Ordinal)) return "spark.yarn.appMasterEnv.";
+        if (master.StartsWith("k8s://", StringComparison.Ordinal)) return "spark.kubernetes.driverEnv.";
+        if (master.StartsWith("mesos://", StringComparison.Ordinal)) return "spark.mesos.driverEnv.";
+        return null;
+    }
+
+    private static string Alias(string archivePath)
+    {
+        var name = archivePath.Substring(archivePath.LastIndexOfAny(new[] { '/', '\\' }) + 1);
+        return name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - 4) : name;
+    }
+
+    // POSIX shell quoting, only where needed.
+    internal static string Quote(string s) =>
+        s.Length > 0 && s.All(c => char.IsLetterOrDigit(c) || "-_./:,=#@+%".IndexOf(c) >= 0)
+            ? s : "'" + s.Replace("'", "'\\''") + "'";
 }
