@@ -55,7 +55,7 @@ public static class Diagnostics
 
     public static Diagnostic BundleTooLarge(string folder, long bytes, long thresholdBytes) => new(
         "SSHIP0005", DiagnosticSeverity.Warning, folder,
-        $"The Spark bundle is {FormatSize(bytes)}, above SparkBundleSizeWarningThreshold ({FormatSize(thresholdBytes)}): every " +
+        $"The Spark bundle is {FormatSize(bytes)}, above SparkBundleSizeWarningThresholdMB ({FormatSize(thresholdBytes)}): every " +
         "executor fetches it. Exclude what the executors do not need with SparkBundleExclude items, or raise the threshold.");
 
     public static Diagnostic WriteFailed(string file, string cause) => new(

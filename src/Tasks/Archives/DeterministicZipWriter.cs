@@ -163,7 +163,7 @@ public static class DeterministicZipWriter
 
             var crc = new Crc32();
             long size = 0;
-            using (FileStream input = SourceFiles.Open(source))
+            using (Stream input = SourceFiles.Open(source))
             using (var deflate = level.Open(destination))
             {
                 int read;

@@ -1,7 +1,6 @@
 using System;
 using System.Buffers;
 using System.IO;
-using System.Security;
 
 namespace SparkShip.Tasks.Archives;
 
@@ -11,6 +10,11 @@ internal static class SourceFiles
 {
     public static long Length(ZipEntrySource source)
     {
+        if (source.Content != null)
+        {
+            return source.Content.Length;
+        }
+
         try
         {
             return Hashing.LinkedFile.Resolve(source.SourcePath).Length; // a link's target's length, not the link's
@@ -21,8 +25,13 @@ internal static class SourceFiles
         }
     }
 
-    public static FileStream Open(ZipEntrySource source)
+    public static Stream Open(ZipEntrySource source)
     {
+        if (source.Content != null)
+        {
+            return new MemoryStream(source.Content, writable: false);
+        }
+
         try
         {
             // A named pipe would block this open until some process writes to it: refuse it instead of hanging.
@@ -66,7 +75,7 @@ internal static class SourceFiles
     /// Reads to end of file even if the file grew since it was measured, up to <paramref name="limit"/> bytes.</summary>
     public static byte[] ReadAll(ZipEntrySource source, long limit, out int length)
     {
-        using FileStream input = Open(source);
+        using Stream input = Open(source);
         long expected;
         try
         {
@@ -104,9 +113,8 @@ internal static class SourceFiles
 
     public static IOException Error(ZipEntrySource source, Exception inner) => new ZipSourceException(source, inner);
 
-    private static bool IsFileSystemError(Exception ex) =>
-        ex is IOException || ex is UnauthorizedAccessException || ex is SecurityException || ex is NotSupportedException
-        || ex is ArgumentException; // malformed path (on .NET Framework, e.g. characters like '|')
+    // ArgumentException: a malformed path (on .NET Framework, characters such as '|').
+    private static bool IsFileSystemError(Exception ex) => FileSystemErrors.Is(ex) || ex is ArgumentException;
 }
 
 /// <summary>A source file of an entry could not be read: the input's problem, not the destination's. Callers that

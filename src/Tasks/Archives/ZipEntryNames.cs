@@ -56,7 +56,8 @@ internal static class ZipEntryNames
         return bytes;
     }
 
-    private static string? FindProblem(string name)
+    /// <summary>Why <paramref name="name"/> cannot be an entry name, or null if it can.</summary>
+    internal static string? FindProblem(string name)
     {
         if (name.Length == 0)
         {

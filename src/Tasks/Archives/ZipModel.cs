@@ -4,7 +4,7 @@ using System.Threading;
 
 namespace SparkShip.Tasks.Archives;
 
-/// <summary>One file to put in the archive.</summary>
+/// <summary>One entry to put in the archive: a file's contents, or bytes held in memory (such as a generated manifest).</summary>
 public sealed class ZipEntrySource
 {
     /// <param name="entryName">Relative, <c>/</c>-separated name inside the archive (checked by <see cref="DeterministicZipWriter.Write"/>).</param>
@@ -19,9 +19,22 @@ public sealed class ZipEntrySource
         }
     }
 
+    /// <param name="entryName">Relative, <c>/</c>-separated name inside the archive.</param>
+    /// <param name="content">The entry's bytes; not copied, so not to be changed while the archive is written.</param>
+    public ZipEntrySource(string entryName, byte[] content)
+    {
+        EntryName = entryName ?? throw new ArgumentNullException(nameof(entryName));
+        Content = content ?? throw new ArgumentNullException(nameof(content));
+        SourcePath = "(" + entryName + ", in memory)";
+    }
+
     public string EntryName { get; }
 
+    /// <summary>The file read for the entry, or a description of <see cref="Content"/> (for messages).</summary>
     public string SourcePath { get; }
+
+    /// <summary>The entry's bytes when they come from memory rather than from <see cref="SourcePath"/>.</summary>
+    public byte[]? Content { get; }
 
     public override string ToString() => $"{EntryName} <- {SourcePath}";
 }

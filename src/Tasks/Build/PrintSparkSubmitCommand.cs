@@ -7,7 +7,7 @@ using SparkShip.Tasks.Submit;
 namespace SparkShip.Tasks.Build;
 
 /// <summary>Prints the spark-submit command line for the built app (target SparkSubmitCommand).</summary>
-public sealed class PrintSparkSubmitCommand : Task
+public sealed class PrintSparkSubmitCommand : SparkShipTask
 {
     [Required] public string Master { get; set; } = "";
     public string DeployMode { get; set; } = "client";
@@ -20,15 +20,14 @@ public sealed class PrintSparkSubmitCommand : Task
     public bool IncludeArchives { get; set; }
     public string[] AppArguments { get; set; } = Array.Empty<string>();
 
-    [Output] public string Command { get; private set; } = "";
-
-    public override bool Execute()
+    protected override void ExecuteCore()
     {
+        string command;
         try
         {
             var jarName = SparkSubmitCommandBuilder.JarName(SparkVersion, MicrosoftSparkVersion);
             var jar = JarFolders.Select(f => System.IO.Path.Combine(f, jarName)).FirstOrDefault(System.IO.File.Exists);
-            Command = SparkSubmitCommandBuilder.Build(new SparkSubmitOptions
+            command = SparkSubmitCommandBuilder.Build(new SparkSubmitOptions
             {
                 Master = Master,
                 DeployMode = DeployMode,
@@ -43,10 +42,11 @@ public sealed class PrintSparkSubmitCommand : Task
         }
         catch (ArgumentException e)
         {
-            TaskSupport.Report(Log, Diagnostics.InvalidSetting("SparkVersion", SparkVersion, e.Message));
-            return false;
+            Report(Diagnostics.InvalidSetting("SparkVersion", SparkVersion, e.Message));
+            return;
         }
-        Log.LogMessage(MessageImportance.High, Command);
-        return true;
+        Log.LogMessage(MessageImportance.High, command);
     }
+
+    protected override Diagnostic Describe(Exception e) => Diagnostics.InputUnreadable(AppAssembly, e.Message);
 }

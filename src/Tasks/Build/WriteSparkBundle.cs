@@ -1,77 +1,83 @@
 using System;
+using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Threading;
 using Microsoft.Build.Framework;
-using Microsoft.Build.Utilities;
 using SparkShip.Tasks.Hashing;
 using SparkShip.Tasks.Planning;
 using SparkShip.Tasks.Writing;
 
 namespace SparkShip.Tasks.Build;
 
-/// <summary>Bundle step (after compile): writes the layers' archives and the manifest, and says so in one line.</summary>
-public sealed class WriteSparkBundle : BundleIdentityTask
+/// <summary>Bundle step (after compile): <see cref="BundleWriter"/> over identity.txt and plan.tsv, and one line that says what it wrote.</summary>
+public sealed class WriteSparkBundle : SparkShipTask, ICancelableTask
 {
-    /// <summary>The plan written by the identify step (obj/…/sparkship/plan.tsv), which may have been skipped in this build.</summary>
+    /// <summary>obj/…/sparkship/identity.txt, as the identify step wrote it (in this build or an earlier one).</summary>
+    [Required] public string IdentityFile { get; set; } = "";
+    /// <summary>obj/…/sparkship/plan.tsv, likewise.</summary>
     [Required] public string PlanFile { get; set; } = "";
+    [Required] public string HashCacheFile { get; set; } = "";
+    /// <summary>obj/…/sparkship/archives.txt: the archives this project wrote (see <see cref="ArchiveRecords"/>).</summary>
+    [Required] public string ArchivesFile { get; set; } = "";
     [Required] public string BundleDirectory { get; set; } = "";
-    [Required] public string StateDirectory { get; set; } = "";
     public int RetainCount { get; set; } = 3;
     /// <summary>Warn above this many megabytes of archives (decimals allowed; 0 or empty: never).</summary>
     public string SizeWarningThresholdMB { get; set; } = "";
     public string ProjectName { get; set; } = "";
 
-    [Output] public ITaskItem[] Archives { get; private set; } = Array.Empty<ITaskItem>();
-    [Output] public ITaskItem[] RetainedArchives { get; private set; } = Array.Empty<ITaskItem>();
-    [Output] public string ManifestFile { get; private set; } = "";
+    private readonly CancellationTokenSource _cancel = new();
 
-    public override bool Execute()
+    /// <summary>Ctrl+C in MSBuild: the archive being written is abandoned (its temporary file deleted), nothing is published.</summary>
+    public void Cancel() => _cancel.Cancel();
+
+    protected override void ExecuteCore()
     {
-        var cache = FileHashCache.Load(Path.Combine(StateDirectory, "hashes.cache"));
+        var threshold = ParseMegabytes(SizeWarningThresholdMB);
+        if (Log.HasLoggedErrors) return;
         var request = new BundleWriteRequest
         {
             BundleDirectory = Path.GetFullPath(BundleDirectory),
-            StateDirectory = Path.GetFullPath(StateDirectory),
+            ArchivesFile = Path.GetFullPath(ArchivesFile),
             RetainCount = RetainCount,
-            SizeWarningThreshold = ParseMegabytes(SizeWarningThresholdMB),
-            Identity = Identity(),
+            SizeWarningThreshold = threshold,
+            Identity = BundleIdentityFile.Read(IdentityFile),
+            Files = BundlePlanFile.Read(PlanFile),
+            CancellationToken = _cancel.Token,
         };
-
-        if (AppArchive.Length == 0 || AppFingerprint.Length == 0)
-            TaskSupport.Report(Log, Diagnostics.InputUnreadable(Path.Combine(StateDirectory, "identity.txt"), "it names no app archive; rebuild the project"));
-        if (Log.HasLoggedErrors) return false;
+        var cache = FileHashCache.Load(HashCacheFile);
         BundleWriteResult result;
         try
         {
-            request.Files = BundlePlanFile.Read(PlanFile);
             result = new BundleWriter(cache).Write(request);
-            cache.Save();
         }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        catch (OperationCanceledException)
         {
-            var file = (e as FileNotFoundException)?.FileName ?? BundleDirectory;
-            TaskSupport.Report(Log, e is FileNotFoundException ? Diagnostics.InputUnreadable(file, e.Message) : Diagnostics.WriteFailed(file, e.Message));
-            return false;
+            Log.LogMessage(MessageImportance.High, $"  {ProjectName} Spark bundle: cancelled, nothing published.");
+            return;
         }
-        foreach (var d in result.Diagnostics) TaskSupport.Report(Log, d);
-        if (Log.HasLoggedErrors) return false;
+        cache.Save();
+        Report(result.Diagnostics);
+        if (Log.HasLoggedErrors) return;
 
-        Archives = result.Layers.Select(l => (ITaskItem)new TaskItem(l.ArchivePath)).ToArray();
-        RetainedArchives = result.RetainedArchives.Select(p => (ITaskItem)new TaskItem(p)).ToArray();
-        ManifestFile = result.ManifestPath;
-
-        var layers = string.Join(", ", result.Layers.OrderBy(l => l.Name == BundleWriter.AppLayerName ? 0 : 1).Select(l =>
+        var layers = string.Join(", ", result.Layers.OrderBy(l => l.Layer).Select(l =>
             $"{Path.GetFileName(l.ArchivePath)} ({l.FileCount} file{(l.FileCount == 1 ? "" : "s")}, {Diagnostics.FormatSize(l.ArchiveSize)}{(l.Written ? "" : ", unchanged")})"));
         Log.LogMessage(MessageImportance.High, $"  {ProjectName} Spark bundle -> {EnsureSlash(request.BundleDirectory)}: {layers}");
-        return true;
+    }
+
+    protected override Diagnostic Describe(Exception e)
+    {
+        if (e is InvalidDataException) return Diagnostics.InputUnreadable(IdentityFile, e.Message);
+        var file = FileSystemErrors.FileOf(e);
+        return file != null ? Diagnostics.InputUnreadable(file, e.Message) : Diagnostics.WriteFailed(BundleDirectory, e.Message);
     }
 
     private long ParseMegabytes(string text)
     {
         if (string.IsNullOrWhiteSpace(text)) return 0;
-        if (double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out var mb) && mb >= 0)
+        if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var mb) && mb >= 0)
             return (long)(mb * 1024 * 1024);
-        TaskSupport.Report(Log, Diagnostics.InvalidSetting("SparkBundleSizeWarningThresholdMB", text, "a number of megabytes, such as 512"));
+        Report(Diagnostics.InvalidSetting("SparkBundleSizeWarningThresholdMB", text, "a number of megabytes, such as 512"));
         return 0;
     }
 

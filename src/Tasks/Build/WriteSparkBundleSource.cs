@@ -2,37 +2,40 @@ using System;
 using System.IO;
 using Microsoft.Build.Framework;
 using SparkShip.Tasks.Generation;
+using SparkShip.Tasks.Planning;
 
 namespace SparkShip.Tasks.Build;
 
 /// <summary>
-/// Generate step: writes SparkBundle.g.cs only when its text changes, so CoreCompile stays incremental.
-/// With <see cref="DesignTime"/> (a design-time build of a tree never built) it writes a placeholder with the same
-/// symbols, and never over an existing file, so IntelliSense always resolves them.
+/// Generate step: writes SparkBundle.g.cs from identity.txt, only when its text changes, so CoreCompile stays
+/// incremental. With <see cref="Placeholder"/> (a design-time build of a tree never built) it writes the same
+/// symbols without values, and never over an existing file, so IntelliSense always resolves them.
 /// </summary>
-public sealed class WriteSparkBundleSource : BundleIdentityTask
+public sealed class WriteSparkBundleSource : SparkShipTask
 {
     [Required] public string OutputFile { get; set; } = "";
     [Required] public string Namespace { get; set; } = "";
-    public bool DesignTime { get; set; }
+    /// <summary>obj/…/sparkship/identity.txt, as the identify step wrote it; not read for a placeholder.</summary>
+    public string IdentityFile { get; set; } = "";
+    public bool Placeholder { get; set; }
 
-    [Output] public bool Written { get; private set; }
-
-    public override bool Execute()
+    protected override void ExecuteCore()
     {
-        if (DesignTime && File.Exists(OutputFile)) return true;
-        var identity = Identity();
+        if (Placeholder && File.Exists(OutputFile)) return;
+        var identity = Placeholder ? new BundleIdentity { SdkVersion = SdkVersion } : BundleIdentityFile.Read(IdentityFile);
         try
         {
-            Written = AtomicFile.WriteIfDifferent(OutputFile, SparkBundleSource.Generate(identity, Namespace, DesignTime));
+            if (AtomicFile.WriteIfDifferent(OutputFile, SparkBundleSource.Generate(identity, Namespace, Placeholder)))
+                Log.LogMessage(MessageImportance.Low, $"SparkShip: wrote '{OutputFile}'.");
         }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        catch (Exception e) when (Placeholder && FileSystemErrors.Is(e))
         {
-            if (DesignTime) { Log.LogMessage(MessageImportance.Low, $"SparkShip: could not write '{OutputFile}': {e.Message}"); return true; }
-            TaskSupport.Report(Log, Diagnostics.WriteFailed(OutputFile, e.Message));
-            return false;
+            // A design-time build must not fail: the real build writes the file.
+            Log.LogMessage(MessageImportance.Low, $"SparkShip: could not write '{OutputFile}': {e.Message}");
         }
-        if (Written) Log.LogMessage(MessageImportance.Low, $"SparkShip: wrote '{OutputFile}'.");
-        return true;
     }
+
+    protected override Diagnostic Describe(Exception e) => e is InvalidDataException || e is FileNotFoundException
+        ? Diagnostics.InputUnreadable(IdentityFile, e.Message)
+        : Diagnostics.WriteFailed(OutputFile, e.Message);
 }

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using SparkShip.Runtime;
 using SparkShip.Tasks.Planning;
 
 namespace SparkShip.Tasks.Generation;
@@ -32,7 +33,7 @@ public static class SparkBundleSource
         Const(s, "string", "AppFingerprint", Literal(identity.AppFingerprint), "Fingerprint of the app layer's inputs; its first characters are in AppArchive.");
         Const(s, "string", "DependencyArchive", Literal(identity.DependencyArchive), "File name of the dependency layer archive (packages); empty if there is none.");
         Const(s, "string", "DependencyFingerprint", Literal(identity.DependencyFingerprint), "Fingerprint of the dependency layer's contents; empty if there is none.");
-        Const(s, "string", "ManifestEntry", Literal(BundleIdentity.ManifestEntryName), "Name of the JSON manifest inside the app layer.");
+        Const(s, "string", "ManifestEntry", Literal(SparkBundleNames.ManifestEntry), "Name of the JSON manifest inside the app layer.");
         Const(s, "bool", "IsPlaceholder", designTimePlaceholder ? "true" : "false", "True only in a design-time build of a tree that was never built: no bundle exists yet.");
         s.Append("    }\n}\n");
         return s.ToString();

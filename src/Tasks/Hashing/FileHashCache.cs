@@ -53,7 +53,7 @@ public sealed class FileHashCache
                 cache._entries[path] = new Entry(size, ticks, parts[3].Length == 0 ? null : parts[3], AssemblyFacts.Deserialize(parts[4])) { Racy = racy };
             }
         }
-        catch (IOException) { /* an unreadable cache is an empty cache */ }
+        catch (Exception e) when (FileSystemErrors.Is(e)) { /* an unreadable cache is an empty cache */ }
         return cache;
     }
 
@@ -66,7 +66,7 @@ public sealed class FileHashCache
         if (entry != null && entry.Racy && entry.Hash == hash)
         {
             entry.Racy = false; // verified: same bytes
-            if (DateTime.UtcNow.Ticks - stamp.Ticks >= RacyWindow.Ticks)
+            if (DateTime.UtcNow.Ticks - stamp.LastWriteTicks >= RacyWindow.Ticks)
             {
                 // Out of the window now: saved without its mark, and never re-verified again.
                 _changed = true;
@@ -136,17 +136,11 @@ public sealed class FileHashCache
         AtomicFile.WriteAllText(_cacheFile, builder.ToString());
     }
 
-    private static bool StillMatches(string path, Entry entry)
-    {
-        var info = LinkedFile.Resolve(path); // a link's target, not the link itself
-        return info.Exists && info.Length == entry.Size && info.LastWriteTimeUtc.Ticks == entry.LastWriteTicks;
-    }
+    private static bool StillMatches(string path, Entry entry) => FileStamp.TryOf(path, out var stamp) && entry.Matches(stamp);
 
-    private (Stamp stamp, Entry? entry) Lookup(string fullPath)
+    private (FileStamp stamp, Entry? entry) Lookup(string fullPath)
     {
-        var info = LinkedFile.Resolve(fullPath); // a link's target, not the link itself
-        if (!info.Exists) throw new FileNotFoundException($"File not found: '{fullPath}'.", fullPath);
-        var stamp = new Stamp(info.Length, info.LastWriteTimeUtc.Ticks);
+        var stamp = FileStamp.Of(fullPath);
         _used[fullPath] = true;
         if (_entries.TryGetValue(fullPath, out var entry) && entry.Matches(stamp)) return (stamp, entry);
         if (ProcessCache.TryGetValue(fullPath, out entry) && entry.Matches(stamp))
@@ -158,18 +152,11 @@ public sealed class FileHashCache
         return (stamp, null);
     }
 
-    private void Store(string fullPath, Stamp stamp, Entry entry)
+    private void Store(string fullPath, FileStamp stamp, Entry entry)
     {
         _entries[fullPath] = entry;
         _changed = true;
-        if (DateTime.UtcNow.Ticks - stamp.Ticks >= RacyWindow.Ticks) ProcessCache[fullPath] = entry;
-    }
-
-    private readonly struct Stamp
-    {
-        public Stamp(long size, long ticks) { Size = size; Ticks = ticks; }
-        public long Size { get; }
-        public long Ticks { get; }
+        if (DateTime.UtcNow.Ticks - stamp.LastWriteTicks >= RacyWindow.Ticks) ProcessCache[fullPath] = entry;
     }
 
     private sealed class Entry
@@ -182,8 +169,8 @@ public sealed class FileHashCache
         public long LastWriteTicks { get; }
         public string? Hash { get; }
         public AssemblyFacts? Assembly { get; }
-        public static Entry Empty(Stamp s) => new(s.Size, s.Ticks, null, null);
-        public bool Matches(Stamp s) => s.Size == Size && s.Ticks == LastWriteTicks;
+        public static Entry Empty(FileStamp s) => new(s.Length, s.LastWriteTicks, null, null);
+        public bool Matches(FileStamp s) => s.Length == Size && s.LastWriteTicks == LastWriteTicks;
         /// <summary>Loaded from a cache saved within the racy window of the file's time: verify before trusting.</summary>
         public bool Racy { get; set; }
         public Entry WithHash(string hash) => new(Size, LastWriteTicks, hash, Assembly);

@@ -1,9 +1,24 @@
 using System;
 using System.Collections.Generic;
+using SparkShip.Runtime;
 
 namespace SparkShip.Tasks.Planning;
 
 public enum BundleLayer { App, Dependencies }
+
+/// <summary>Layer names as they appear in archive names, the manifest, plan.tsv and SparkBundleInclude's Layer metadata.</summary>
+public static class BundleLayers
+{
+    public static string Name(this BundleLayer layer) => layer == BundleLayer.App ? SparkBundleNames.AppLayer : SparkBundleNames.DependencyLayer;
+
+    /// <summary>The layer of a name ("app", "deps", any case), or null.</summary>
+    public static BundleLayer? TryParse(string? name)
+    {
+        if (string.Equals(name, SparkBundleNames.AppLayer, StringComparison.OrdinalIgnoreCase)) return BundleLayer.App;
+        if (string.Equals(name, SparkBundleNames.DependencyLayer, StringComparison.OrdinalIgnoreCase)) return BundleLayer.Dependencies;
+        return null;
+    }
+}
 
 public enum BundleFileKind
 {
@@ -33,7 +48,6 @@ public sealed class BundleCandidate
     public string TargetPath { get; }
     public BundleFileKind Kind { get; }
     public string? PackageId { get; set; }
-    public string? PackageVersion { get; set; }
     /// <summary>RuntimeIdentifier metadata of RID-specific package assets, when the build gives it.</summary>
     public string? RuntimeIdentifier { get; set; }
     /// <summary>NuGet AssetType metadata (runtime, native, resources), when the build gives it.</summary>

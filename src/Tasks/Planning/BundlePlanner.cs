@@ -49,9 +49,9 @@ public sealed class BundlePlanner
             plan.Diagnostics.Add(Diagnostics.InputUnreadable(missing, "the file does not exist (was the project that produces it built?)"));
         if (plan.HasErrors) return plan;
         try { _files.Prefetch(onDisk); }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+        catch (Exception e) when (FileSystemErrors.Is(e))
         {
-            plan.Diagnostics.Add(Diagnostics.InputUnreadable(FileOf(e) ?? "(unknown)", e.Message));
+            plan.Diagnostics.Add(Diagnostics.InputUnreadable(FileSystemErrors.FileOf(e) ?? "(unknown)", e.Message));
             return plan;
         }
 
@@ -225,13 +225,8 @@ public sealed class BundlePlanner
     private static bool IsManagedExtension(string name) =>
         name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".exe", StringComparison.OrdinalIgnoreCase);
 
-    internal static bool IsSafeArchivePath(string path)
-    {
-        if (path.Length == 0 || path.IndexOf('\\') >= 0 || path.StartsWith("/", StringComparison.Ordinal) || path.IndexOf(':') >= 0) return false;
-        foreach (var segment in path.Split('/'))
-            if (segment.Length == 0 || segment == "." || segment == "..") return false;
-        return true;
-    }
+    // The zip writer's rules for entry names, and no ':' at all: a bundle must unpack on Windows executors too.
+    internal static bool IsSafeArchivePath(string path) => Archives.ZipEntryNames.FindProblem(path) == null && path.IndexOf(':') < 0;
 
     /// <summary>Several files at one archive path: fine if they are the same bytes, an error otherwise.</summary>
     private (BundleCandidate candidate, string archivePath)? Deduplicate(List<(BundleCandidate candidate, string archivePath)> group, BundlePlan plan)
@@ -284,8 +279,6 @@ public sealed class BundlePlanner
                 plan.Diagnostics.Add(Diagnostics.FrameworkTooNew(file.SourcePath, framework.ToString(), worker.ToString()));
         }
     }
-
-    private static string? FileOf(Exception e) => (e as FileNotFoundException)?.FileName;
 
     /// <summary>A runtimes/&lt;rid&gt;/(native|lib/&lt;tfm&gt;|nativeassets/&lt;tfm&gt;)/… asset, and the path it keeps below that.</summary>
     private sealed class RidAsset

@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
 using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Text;
+using SparkShip.Runtime;
 
 namespace SparkShip.Tasks.Submit;
 
@@ -30,7 +32,6 @@ public sealed class SparkSubmitOptions
 public static class SparkSubmitCommandBuilder
 {
     public const string DotnetRunner = "org.apache.spark.deploy.dotnet.DotnetRunner";
-    public const string SearchPathVariable = "DOTNET_ASSEMBLY_SEARCH_PATHS";
 
     /// <summary>microsoft-spark-&lt;major&gt;-&lt;minor&gt;_&lt;scala&gt;-&lt;version&gt;.jar (Scala 2.11 for Spark 2.x, 2.12 for 3.x).</summary>
     public static string JarName(string sparkVersion, string microsoftSparkVersion)
@@ -45,7 +46,7 @@ public static class SparkSubmitCommandBuilder
 
     public static string Build(SparkSubmitOptions o)
     {
-        bool local = o.Master == "local" || o.Master.StartsWith("local[", StringComparison.Ordinal);
+        bool local = SparkConventions.Classify(o.Master) == SparkMasterKind.Local;
         bool cluster = string.Equals(o.DeployMode, "cluster", StringComparison.OrdinalIgnoreCase);
         var lines = new List<string>();
         string? envPrefix = null;
@@ -57,14 +58,13 @@ public static class SparkSubmitCommandBuilder
 
         if (o.IncludeArchives && o.Archives.Count > 0 && !local)
         {
-            var aliases = o.Archives.Select(Alias).ToList();
-            // file: URIs: spark-submit parses the value as URIs, and a raw path with a space would swallow "#alias".
-            lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => new Uri(a).AbsoluteUri + "#" + aliases[i]))));
+            var aliases = o.Archives.Select(a => SparkBundleNames.AliasOf(Path.GetFileName(a))).ToList();
+            lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => SparkConventions.ArchiveUri(a) + "#" + aliases[i]))));
             // The driver copies its own DOTNET_ASSEMBLY_SEARCH_PATHS into every UDF: set it where the driver runs.
-            var value = string.Join(",", aliases.Select(a => "./" + a));
+            var value = string.Join(",", aliases.Select(SparkConventions.ClusterSearchPathEntry));
             var driverEnv = DriverEnvironmentConf(o.Master, cluster);
-            if (driverEnv != null) lines.Add("--conf " + Quote(driverEnv + SearchPathVariable + "=" + value));
-            else envPrefix = SearchPathVariable + "=" + value;
+            if (driverEnv != null) lines.Add("--conf " + Quote(driverEnv + SparkConventions.SearchPathVariable + "=" + value));
+            else envPrefix = SparkConventions.SearchPathVariable + "=" + value;
         }
 
         lines.Add(Quote(o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion)));
@@ -85,12 +85,6 @@ public static class SparkSubmitCommandBuilder
         if (master.StartsWith("k8s://", StringComparison.Ordinal)) return "spark.kubernetes.driverEnv.";
         if (master.StartsWith("mesos://", StringComparison.Ordinal)) return "spark.mesos.driverEnv.";
         return null;
-    }
-
-    private static string Alias(string archivePath)
-    {
-        var name = archivePath.Substring(archivePath.LastIndexOfAny(new[] { '/', '\\' }) + 1);
-        return name.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? name.Substring(0, name.Length - 4) : name;
     }
 
     // POSIX shell quoting, only where needed.

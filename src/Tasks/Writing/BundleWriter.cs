@@ -1,8 +1,10 @@
 using System;
 using System.Collections.Generic;
-using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text;
+using System.Threading;
+using SparkShip.Runtime;
 using SparkShip.Tasks.Archives;
 using SparkShip.Tasks.Hashing;
 using SparkShip.Tasks.Planning;
@@ -20,19 +22,21 @@ public sealed class BundleFileRef
 public sealed class BundleWriteRequest
 {
     public string BundleDirectory { get; set; } = "";
-    /// <summary>SparkShip's own folder under obj/: manifest, history of archives written, hash cache.</summary>
-    public string StateDirectory { get; set; } = "";
+    /// <summary>obj/…/sparkship/archives.txt: what this project wrote (<see cref="ArchiveRecords"/>).</summary>
+    public string ArchivesFile { get; set; } = "";
     public BundleIdentity Identity { get; set; } = new();
     public IReadOnlyList<BundleFileRef> Files { get; set; } = Array.Empty<BundleFileRef>();
     /// <summary>How many archives of each layer to keep: older ones may still be in use by a running Spark job.</summary>
     public int RetainCount { get; set; } = 3;
     public long SizeWarningThreshold { get; set; }
     public int MaxParallelism { get; set; } = Environment.ProcessorCount;
+    public CancellationToken CancellationToken { get; set; }
 }
 
 public sealed class LayerResult
 {
-    public string Name { get; set; } = "";
+    public BundleLayer Layer { get; set; }
+    public string Name => Layer.Name();
     public string ArchivePath { get; set; } = "";
     public int FileCount { get; set; }
     public long ArchiveSize { get; set; }
@@ -43,7 +47,8 @@ public sealed class BundleWriteResult
 {
     public List<LayerResult> Layers { get; } = new();
     public List<Diagnostic> Diagnostics { get; } = new();
-    public string ManifestPath { get; set; } = "";
+    /// <summary>The manifest the app layer holds (as <see cref="SparkBundleNames.ManifestEntry"/>).</summary>
+    public string ManifestJson { get; set; } = "";
     /// <summary>Archives this project wrote and still keeps (current ones included), full paths.</summary>
     public List<string> RetainedArchives { get; } = new();
 }
@@ -54,23 +59,19 @@ public sealed class BundleWriteResult
 /// </summary>
 public sealed class BundleWriter
 {
-    public const string AppLayerName = "app";
-    public const string DependencyLayerName = "deps";
-    public const string HistoryFileName = "archives.txt";
-    public const string ManifestFileName = "manifest.json";
-
     private readonly FileHashCache _files;
 
     public BundleWriter(FileHashCache files) => _files = files;
 
+    /// <exception cref="OperationCanceledException">The request's token was cancelled: nothing was published.</exception>
     public BundleWriteResult Write(BundleWriteRequest request)
     {
         var result = new BundleWriteResult();
         var id = request.Identity;
         FileSizeLimit.ReportInsteadOfDying();
         Directory.CreateDirectory(request.BundleDirectory);
-        Directory.CreateDirectory(request.StateDirectory);
         AtomicFile.DeleteAbandonedTempFiles(request.BundleDirectory);
+        var records = ArchiveRecords.Load(request.ArchivesFile);
 
         var manifest = new BundleManifest
         {
@@ -82,38 +83,31 @@ public sealed class BundleWriter
             SparkVersion = id.SparkVersion,
         };
 
-        var depsFiles = Sorted(request.Files.Where(f => f.Layer == BundleLayer.Dependencies));
-        var appFiles = Sorted(request.Files.Where(f => f.Layer == BundleLayer.App));
-
         // The dependency layer first: the app layer's manifest records its archive's size and hash. Each layer's
         // manifest entries (sizes, hashes) are read before its archive, which is published only if no input
         // changed in between (see WriteLayer).
+        var depsFiles = Sorted(request.Files, BundleLayer.Dependencies);
         if (depsFiles.Count > 0)
         {
-            var entry = ManifestLayer(DependencyLayerName, id.DependencyArchive, id.DependencyFingerprint, depsFiles, result, out var depsStamps);
+            var entry = ManifestLayer(BundleLayer.Dependencies, id, depsFiles, result, out var depsStamps);
             if (entry is null) return result;
-            var layer = WriteLayer(request, DependencyLayerName, id.DependencyArchive, depsFiles, depsStamps, entry.Files, result);
+            var layer = WriteLayer(request, BundleLayer.Dependencies, depsFiles, depsStamps, entry.Files, result);
             if (layer is null) return result;
             entry.ArchiveSize = layer.ArchiveSize;
-            entry.ArchiveHash = ArchiveHash(request.StateDirectory, layer);
+            entry.ArchiveHash = ArchiveHash(records, layer);
             manifest.Layers.Add(entry);
         }
-        var appLayer = ManifestLayer(AppLayerName, id.AppArchive, id.AppFingerprint, appFiles, result, out var appStamps);
+        var appFiles = Sorted(request.Files, BundleLayer.App);
+        var appLayer = ManifestLayer(BundleLayer.App, id, appFiles, result, out var appStamps);
         if (appLayer is null) return result;
         manifest.Layers.Insert(0, appLayer);
+        result.ManifestJson = manifest.ToJson();
 
-        result.ManifestPath = Path.Combine(request.StateDirectory, ManifestFileName);
-        try { AtomicFile.WriteIfDifferent(result.ManifestPath, manifest.ToJson()); }
-        catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
-        {
-            result.Diagnostics.Add(Diagnostics.WriteFailed(result.ManifestPath, e.Message));
-            return result;
-        }
+        var appEntries = appFiles.Select(f => new ZipEntrySource(f.ArchivePath, f.SourcePath))
+            .Append(new ZipEntrySource(SparkBundleNames.ManifestEntry, new UTF8Encoding(false).GetBytes(result.ManifestJson))).ToList();
+        if (WriteLayer(request, BundleLayer.App, appFiles, appStamps, appLayer.Files, result, appEntries) is null) return result;
 
-        var appEntries = appFiles.Concat(new[] { new BundleFileRef(result.ManifestPath, BundleIdentity.ManifestEntryName, BundleLayer.App) }).ToList();
-        if (WriteLayer(request, AppLayerName, id.AppArchive, appEntries, appStamps, appLayer.Files, result) is null) return result;
-
-        UpdateHistory(request, result);
+        RecordAndPrune(request, records, result);
 
         long total = result.Layers.Sum(l => l.ArchiveSize);
         if (request.SizeWarningThreshold > 0 && total > request.SizeWarningThreshold)
@@ -121,72 +115,60 @@ public sealed class BundleWriter
         return result;
     }
 
-    private static List<BundleFileRef> Sorted(IEnumerable<BundleFileRef> files) =>
-        files.OrderBy(f => f.ArchivePath, StringComparer.Ordinal).ToList();
+    private static List<BundleFileRef> Sorted(IEnumerable<BundleFileRef> files, BundleLayer layer) =>
+        files.Where(f => f.Layer == layer).OrderBy(f => f.ArchivePath, StringComparer.Ordinal).ToList();
 
-    /// <param name="stamps">Each file's size and time, taken before it was hashed: what the archive must still find.</param>
-    private BundleManifest.Layer? ManifestLayer(string name, string archive, string fingerprint, List<BundleFileRef> files, BundleWriteResult result,
-        out InputStamp[] stamps)
+    /// <param name="stamps">Each file's stamp, taken before it was hashed: what the archive must still find.</param>
+    private BundleManifest.Layer? ManifestLayer(BundleLayer layer, BundleIdentity id, List<BundleFileRef> files, BundleWriteResult result,
+        out FileStamp[] stamps)
     {
-        var layer = new BundleManifest.Layer { Name = name, Archive = archive, Fingerprint = fingerprint };
-        stamps = new InputStamp[files.Count];
+        var entry = new BundleManifest.Layer { Name = layer.Name(), Archive = id.ArchiveOf(layer), Fingerprint = id.FingerprintOf(layer) };
+        stamps = new FileStamp[files.Count];
         for (int i = 0; i < files.Count; i++)
         {
             var f = files[i];
             try
             {
-                stamps[i] = InputStamp.Of(f.SourcePath);
-                layer.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, stamps[i].Length, _files.GetHash(f.SourcePath)));
+                stamps[i] = FileStamp.Of(f.SourcePath);
+                entry.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, stamps[i].Length, _files.GetHash(f.SourcePath)));
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (FileSystemErrors.Is(e))
             {
-                // An input that vanished or became unreadable since identify is that input's problem (SSHIP0007,
-                // naming it); escaping from here, anything but "file not found" was reported as SSHIP0006 about
-                // the output folder ("free disk space").
+                // An input that vanished or became unreadable since identify: that input's problem, not the output folder's.
                 result.Diagnostics.Add(Diagnostics.InputUnreadable(f.SourcePath, e.Message));
                 return null;
             }
         }
-        return layer;
+        return entry;
     }
 
-    /// <param name="stamps">For the first <c>stamps.Length</c> files: size and time when the manifest read them.</param>
-    /// <param name="described">For the same files: what the manifest says about them.</param>
-    public const string ArchiveHashesFileName = "archive-hashes.txt";
-
-    /// <summary>
-    /// The hash of an archive this project wrote, recorded once ("name TAB size TAB hash" lines). Names are
-    /// content-addressed, so a recorded hash stays true while the size matches; reading it back spares re-reading
-    /// the whole (unchanged) archive after its timestamp was refreshed, which the path/size/time cache cannot.
-    /// </summary>
-    private string ArchiveHash(string stateDirectory, LayerResult layer)
+    /// <summary>The hash of an archive this project wrote: recorded in archives.txt once, read back while the size matches.</summary>
+    private string ArchiveHash(ArchiveRecords records, LayerResult layer)
     {
         var name = Path.GetFileName(layer.ArchivePath);
-        var file = Path.Combine(stateDirectory, ArchiveHashesFileName);
-        var lines = File.Exists(file) ? File.ReadAllLines(file).Where(l => l.Length > 0).ToList() : new List<string>();
-        foreach (var parts in lines.Select(l => l.Split('\t')))
-            if (parts.Length == 3 && parts[0] == name && parts[1] == layer.ArchiveSize.ToString(CultureInfo.InvariantCulture))
-                return parts[2];
-        var hash = _files.GetHash(layer.ArchivePath);
-        lines.RemoveAll(l => l.StartsWith(name + "\t", StringComparison.Ordinal));
-        lines.Add(name + "\t" + layer.ArchiveSize.ToString(CultureInfo.InvariantCulture) + "\t" + hash);
-        AtomicFile.WriteIfDifferent(file, string.Join("\n", lines.Skip(Math.Max(0, lines.Count - 32))) + "\n");
+        var hash = records.HashOf(name, layer.ArchiveSize);
+        if (hash != null) return hash;
+        hash = _files.GetHash(layer.ArchivePath);
+        records.Touch(name, layer.ArchiveSize, hash);
         return hash;
     }
 
-    private LayerResult? WriteLayer(BundleWriteRequest request, string name, string archiveName, List<BundleFileRef> files, InputStamp[] stamps,
-        IReadOnlyList<BundleManifest.FileEntry> described, BundleWriteResult result)
+    /// <param name="stamps">For the layer's files: their stamps when the manifest read them.</param>
+    /// <param name="described">For the same files: what the manifest says about them.</param>
+    /// <param name="entries">What the archive holds, when more than the files (the app layer's manifest, last).</param>
+    private LayerResult? WriteLayer(BundleWriteRequest request, BundleLayer layerKind, List<BundleFileRef> files, FileStamp[] stamps,
+        IReadOnlyList<BundleManifest.FileEntry> described, BundleWriteResult result, IReadOnlyList<ZipEntrySource>? entries = null)
     {
-        var path = Path.Combine(request.BundleDirectory, archiveName);
-        var layer = new LayerResult { Name = name, ArchivePath = path, FileCount = files.Count };
+        entries ??= files.Select(f => new ZipEntrySource(f.ArchivePath, f.SourcePath)).ToList();
+        var path = Path.Combine(request.BundleDirectory, request.Identity.ArchiveOf(layerKind));
+        var layer = new LayerResult { Layer = layerKind, ArchivePath = path, FileCount = entries.Count };
         if (File.Exists(path))
         {
-            // Content-addressed: the name already stands for these bytes. Refresh the time only, so that
-            // MSBuild's Inputs/Outputs check sees the bundle as up to date. Best effort: on a read-only volume
-            // this failed the build, blaming the bundle folder, over an archive that needed no writing (the
-            // archive is complete and current; at worst the target runs again next time).
+            // Content-addressed: the name already stands for these bytes. Only the time is refreshed, so that
+            // MSBuild's Inputs/Outputs check sees the bundle as up to date; best effort (a read-only volume): the
+            // archive is complete and current, at worst the target runs again next time.
             try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { }
+            catch (Exception e) when (FileSystemErrors.Is(e)) { }
         }
         else
         {
@@ -196,14 +178,15 @@ public sealed class BundleWriter
                 IReadOnlyList<ZipEntryResult> written;
                 using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
                 {
-                    written = DeterministicZipWriter.Write(stream, files.Select(f => new ZipEntrySource(f.ArchivePath, f.SourcePath)).ToList(),
-                        BundleCompression.Options(request.MaxParallelism));
+                    var options = BundleCompression.Options(request.MaxParallelism);
+                    options.CancellationToken = request.CancellationToken;
+                    written = DeterministicZipWriter.Write(stream, entries, options);
                     stream.Flush(true);
                 }
-                // An input rewritten meanwhile (by another build, a generator, an editor) gave the archive other bytes
-                // than the manifest describes: such an archive was published under a name that a later build keeps, and
-                // the runtime refuses it. Publish only if every input still has the size and time it had when hashed,
-                // or, rewritten, still holds exactly the bytes described and zipped.
+                // An input rewritten meanwhile (by another build, a generator, an editor) would give the archive other
+                // bytes than the manifest describes, under a name a later build keeps and the runtime refuses: publish
+                // only if every input still has the stamp it had when hashed, or still holds exactly the bytes
+                // described and zipped.
                 var changed = ChangedInput(files, stamps, described, written);
                 if (changed != null)
                 {
@@ -217,21 +200,19 @@ public sealed class BundleWriter
             }
             catch (ZipSourceException e)
             {
-                // An input that could not be read while zipping (vanished, replaced by a named pipe, I/O error) is
-                // SSHIP0007 about that input; it was reported as SSHIP0006 about the archive, with "free disk space".
+                // An input that could not be read while zipping (vanished, replaced by a named pipe, an I/O error).
                 result.Diagnostics.Add(Diagnostics.InputUnreadable(e.SourcePath, (e.InnerException ?? e).Message));
                 return null;
             }
             catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
             {
-                // .NET reports EFBIG (the write went past the file-size limit, `ulimit -f`, or the file system's
-                // largest file) as ArgumentOutOfRangeException("value"); it escaped as a task crash.
+                // How .NET reports EFBIG: the write went past the file-size limit (`ulimit -f`) or the file system's largest file.
                 result.Diagnostics.Add(Diagnostics.WriteFailed(path, "the file is too large for the file system or for the file-size limit of the build (ulimit -f)"));
                 return null;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException)
+            catch (Exception e) when (FileSystemErrors.Is(e))
             {
-                var culprit = e is FileNotFoundException fnf && fnf.FileName != null ? fnf.FileName : path;
+                var culprit = FileSystemErrors.FileOf(e) ?? path;
                 result.Diagnostics.Add(Diagnostics.WriteFailed(path, e.Message + (culprit != path ? $" ('{culprit}')" : "")));
                 return null;
             }
@@ -246,7 +227,7 @@ public sealed class BundleWriter
     }
 
     /// <summary>The first input whose bytes in the archive may not be the ones its manifest entry describes, or null.</summary>
-    private static string? ChangedInput(List<BundleFileRef> files, InputStamp[] stamps, IReadOnlyList<BundleManifest.FileEntry> described,
+    private static string? ChangedInput(List<BundleFileRef> files, FileStamp[] stamps, IReadOnlyList<BundleManifest.FileEntry> described,
         IReadOnlyList<ZipEntryResult> written)
     {
         for (int i = 0; i < stamps.Length; i++)
@@ -255,14 +236,13 @@ public sealed class BundleWriter
             if (written[i].Size != described[i].Size) return path;
             try
             {
-                if (InputStamp.Of(path).Equals(stamps[i])) continue;
-                // Rewritten since it was hashed — a concurrent build of the same project recompiles or copies the
-                // same deterministic bytes. Fine if it still holds exactly what the manifest describes and what was
-                // zipped: same length, same content hash, same CRC-32.
+                if (FileStamp.Of(path).Equals(stamps[i])) continue;
+                // Rewritten since it was hashed: a concurrent build of the same project recompiles or copies the same
+                // deterministic bytes. Fine if it still holds exactly what the manifest describes and what was zipped.
                 var (length, hash, crc) = ReadHashAndCrc(path);
                 if (length != described[i].Size || hash != described[i].Hash || crc != written[i].Crc32) return path;
             }
-            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return path; }
+            catch (Exception e) when (FileSystemErrors.Is(e)) { return path; }
         }
         return null;
     }
@@ -287,71 +267,36 @@ public sealed class BundleWriter
         return (length, ContentHash.ToHex(hash.GetCurrentHash()), crc.GetCurrentHashAsUInt32());
     }
 
-    /// <summary>Size and modification time of an input: every write changes the time, as the hash cache also assumes.</summary>
-    private readonly struct InputStamp : IEquatable<InputStamp>
-    {
-        private InputStamp(long length, long ticks) { Length = length; Ticks = ticks; }
-        public long Length { get; }
-        public long Ticks { get; }
-
-        public static InputStamp Of(string path)
-        {
-            var info = LinkedFile.Resolve(path); // what a reader gets: a link's target
-            return new InputStamp(info.Length, info.LastWriteTimeUtc.Ticks); // Length throws FileNotFoundException if it is gone
-        }
-
-        public bool Equals(InputStamp other) => Length == other.Length && Ticks == other.Ticks;
-        public override bool Equals(object? obj) => obj is InputStamp other && Equals(other);
-        public override int GetHashCode() => Length.GetHashCode() ^ Ticks.GetHashCode();
-    }
-
     /// <summary>
-    /// Records the archives this project wrote (obj/…/archives.txt, oldest first) and deletes the ones beyond
-    /// RetainCount per layer. Only names in that history are ever deleted: never a file SparkShip did not write.
+    /// Records the archives written or kept by this build as the newest in archives.txt, and deletes the ones beyond
+    /// RetainCount per layer: only names listed there, so never a file SparkShip did not write.
     /// </summary>
-    private static void UpdateHistory(BundleWriteRequest request, BundleWriteResult result)
+    private static void RecordAndPrune(BundleWriteRequest request, ArchiveRecords records, BundleWriteResult result)
     {
-        var historyPath = Path.Combine(request.StateDirectory, HistoryFileName);
-        var history = File.Exists(historyPath) ? File.ReadAllLines(historyPath).Where(l => l.Length > 0).ToList() : new List<string>();
-        foreach (var layer in result.Layers)
-        {
-            var name = Path.GetFileName(layer.ArchivePath);
-            history.RemoveAll(h => string.Equals(h, name, StringComparison.Ordinal));
-            history.Add(name);
-        }
-
-        var keep = new List<string>();
-        foreach (var group in history.GroupBy(LayerOf))
+        foreach (var layer in result.Layers) records.Touch(Path.GetFileName(layer.ArchivePath));
+        foreach (var group in records.Names.GroupBy(n => SparkBundleNames.LayerOf(n) ?? n).ToList())
         {
             var names = group.ToList();
-            int drop = Math.Max(0, names.Count - Math.Max(1, request.RetainCount));
-            foreach (var old in names.Take(drop))
+            foreach (var old in names.Take(Math.Max(0, names.Count - Math.Max(1, request.RetainCount))))
             {
-                var oldPath = Path.Combine(request.BundleDirectory, old);
-                try { if (File.Exists(oldPath)) File.Delete(oldPath); }
-                catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { keep.Add(old); continue; }
+                try
+                {
+                    var oldPath = Path.Combine(request.BundleDirectory, old);
+                    if (File.Exists(oldPath)) File.Delete(oldPath);
+                    records.Remove(old);
+                }
+                catch (Exception e) when (FileSystemErrors.Is(e)) { /* kept, and listed, until a later build can delete it */ }
             }
-            keep.AddRange(names.Skip(drop));
         }
-        var ordered = history.Where(keep.Contains).ToList();
-        AtomicFile.WriteIfDifferent(historyPath, string.Join("\n", ordered) + "\n");
-        result.RetainedArchives.AddRange(ordered.Select(n => Path.Combine(request.BundleDirectory, n)).Where(File.Exists));
-    }
-
-    // "<prefix>.app-<hash>.zip" → "app"; history lines of other shapes form their own group.
-    private static string LayerOf(string archiveName)
-    {
-        int dash = archiveName.LastIndexOf('-');
-        int dot = dash > 0 ? archiveName.LastIndexOf('.', dash) : -1;
-        return dot >= 0 ? archiveName.Substring(dot + 1, dash - dot - 1) : archiveName;
+        records.Save(request.ArchivesFile);
+        result.RetainedArchives.AddRange(records.Names.Select(n => Path.Combine(request.BundleDirectory, n)).Where(File.Exists));
     }
 }
 
 /// <summary>
 /// A write past the file-size limit (`ulimit -f`) makes the kernel send SIGXFSZ, whose default action kills the
-/// process: the whole build died with exit code 153 and no message at all (the partial temporary file was left for
-/// the next build to delete). With a handler installed the write fails with EFBIG instead, which SparkShip reports
-/// as SSHIP0006 naming the archive. The handler is process-wide and kept for the life of the process: a signal
+/// process: the build would die with exit code 153 and no message. With a handler installed the write fails with
+/// EFBIG instead, which SparkShip reports as SSHIP0006 naming the archive. The handler is process-wide and kept for the life of the process: a signal
 /// that arrived just before an unregistration would still take the default action.
 /// </summary>
 internal static class FileSizeLimit

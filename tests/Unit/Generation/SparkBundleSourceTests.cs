@@ -1,3 +1,4 @@
+using SparkShip.Runtime;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using SparkShip.Tasks.Generation;
@@ -87,7 +88,7 @@ public sealed class SparkBundleSourceTests
         Assert.Equal(id.AppFingerprint, constants["AppFingerprint"]);
         Assert.Equal(id.DependencyArchive, constants["DependencyArchive"]);
         Assert.Equal(id.DependencyFingerprint, constants["DependencyFingerprint"]);
-        Assert.Equal(BundleIdentity.ManifestEntryName, constants["ManifestEntry"]);
+        Assert.Equal(SparkBundleNames.ManifestEntry, constants["ManifestEntry"]);
         Assert.Equal(false, constants["IsPlaceholder"]);
         Assert.Equal(13, constants.Count);
     }

@@ -1,3 +1,4 @@
+using SparkShip.Runtime;
 using System.Collections.Immutable;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
@@ -127,13 +128,13 @@ public sealed class BundleIdentityTests
     [InlineData("Café", "Caf_.app-0123456789abcdef.zip")]
     [InlineData(".hidden", "hidden.app-0123456789abcdef.zip")]
     [InlineData("", "app.app-0123456789abcdef.zip")]
-    public void ArchiveName(string prefix, string expected) => Assert.Equal(expected, BundleIdentity.ArchiveName(prefix, "app", Fingerprint));
+    public void ArchiveName(string prefix, string expected) => Assert.Equal(expected, SparkBundleNames.Archive(prefix, "app", Fingerprint));
 
     [Fact]
     public void ArchiveName_UsesTheLayerAndTheFirst16HexDigits()
     {
-        Assert.Equal("App.deps-fedcba9876543210.zip", BundleIdentity.ArchiveName("App", "deps", "fedcba9876543210" + "ffffffffffffffff"));
-        Assert.Equal(16, BundleIdentity.NameHashLength);
+        Assert.Equal("App.deps-fedcba9876543210.zip", SparkBundleNames.Archive("App", "deps", "fedcba9876543210" + "ffffffffffffffff"));
+        Assert.Equal(16, SparkBundleNames.HashLength);
     }
 
     [Theory]
@@ -149,12 +150,12 @@ public sealed class BundleIdentityTests
     [InlineData("...", "app")]
     [InlineData("", "app")]
     [InlineData("%20+#?&", "_20____")]
-    public void SafePrefix(string prefix, string expected) => Assert.Equal(expected, BundleIdentity.SafePrefix(prefix));
+    public void SafePrefix(string prefix, string expected) => Assert.Equal(expected, SparkBundleNames.SafePrefix(prefix));
 
     [Fact]
     public void SafePrefix_OutputIsAlwaysPlainAscii()
     {
         foreach (var prefix in new[] { "a b", "ç", "\t\n", "..", "x\u00A0y", "emoji😀" })
-            Assert.Matches("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", BundleIdentity.SafePrefix(prefix));
+            Assert.Matches("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", SparkBundleNames.SafePrefix(prefix));
     }
 }

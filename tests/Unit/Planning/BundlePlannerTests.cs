@@ -28,7 +28,6 @@ public sealed class BundlePlannerTests : IDisposable
         return new BundleCandidate(source, targetPath, BundleFileKind.CopyLocal)
         {
             PackageId = packageId,
-            PackageVersion = version,
             RuntimeIdentifier = rid,
             AssetType = assetType ?? (rid != null && targetPath.Contains("/native/") ? "native" : "runtime"),
         };

@@ -24,7 +24,7 @@ public sealed class ShimTests : IDisposable
     [InlineData("k8s://https://k8s:6443", false)]
     [InlineData("mesos://host:5050", false)]
     public void Masters_are_classified(string master, bool local) =>
-        Assert.Equal(local ? SparkMasterKind.Local : SparkMasterKind.Cluster, SparkAttachPlanner.Classify(master));
+        Assert.Equal(local ? SparkMasterKind.Local : SparkMasterKind.Cluster, SparkConventions.Classify(master));
 
     [Fact]
     public void A_cluster_plan_registers_each_archive_under_its_own_alias_and_searches_relative_folders()
@@ -61,7 +61,7 @@ public sealed class ShimTests : IDisposable
     public void Archive_uris_are_percent_encoded_so_spark_keeps_the_alias_apart()
     {
         var path = Path.Combine(_root, "with space", "App.app-1.zip");
-        Assert.Equal("file://" + _root.Replace(" ", "%20") + "/with%20space/App.app-1.zip", SparkAttachPlanner.ArchiveUri(path));
+        Assert.Equal("file://" + _root.Replace(" ", "%20") + "/with%20space/App.app-1.zip", SparkConventions.ArchiveUri(path));
     }
 
     [Fact]
@@ -77,7 +77,7 @@ public sealed class ShimTests : IDisposable
         Assert.Equal("hdfs:///x.zip#x,file:///b/A.app-1.zip#A.app-1", plan.CombineArchives("hdfs:///x.zip#x"));
         // The same alias registered from elsewhere (a previous attach) is not registered twice.
         Assert.Equal("spark://d:1/files/A.app-1.zip#A.app-1", plan.CombineArchives("spark://d:1/files/A.app-1.zip#A.app-1"));
-        Assert.Equal("A.app-1", SparkAttachPlan.AliasOfSpec("/x/A.app-1.zip"));
+        Assert.Equal("A.app-1", SparkBundleNames.AliasOfSpec("/x/A.app-1.zip"));
     }
 
     [Fact]
@@ -182,7 +182,7 @@ public sealed class ShimTests : IDisposable
         new BundleWriter(FileHashCache.Load(null)).Write(new BundleWriteRequest
         {
             BundleDirectory = Path.Combine(baseDir, "spark-bundle"),
-            StateDirectory = Path.Combine(_root, "obj"),
+            ArchivesFile = Path.Combine(_root, "obj", "archives.txt"),
             Identity = identity,
             Files = new[]
             {
@@ -192,7 +192,7 @@ public sealed class ShimTests : IDisposable
             },
         });
         return new SparkBundleInfo(baseDir, identity.Directory, identity.AppArchive, identity.AppFingerprint,
-            identity.DependencyArchive, identity.DependencyFingerprint, BundleIdentity.ManifestEntryName, false);
+            identity.DependencyArchive, identity.DependencyFingerprint, SparkBundleNames.ManifestEntry, false);
     }
 }
 

@@ -1,3 +1,4 @@
+using SparkShip.Runtime;
 using System.IO.Compression;
 using System.Text.Json;
 using SparkShip.Tasks;
@@ -53,7 +54,7 @@ public sealed class BundleWriterTests : IDisposable
     private BundleWriteRequest Request(int build = 1, bool deps = true, string tag = "v1", int retain = 3, long threshold = 0) => new()
     {
         BundleDirectory = BundleDir,
-        StateDirectory = StateDir,
+        ArchivesFile = Path.Combine(StateDir, "archives.txt"),
         Identity = Identity(build, deps),
         Files = Files(tag, deps),
         RetainCount = retain,
@@ -93,15 +94,15 @@ public sealed class BundleWriterTests : IDisposable
         Assert.Equal(new string('h', 5000), System.Text.Encoding.UTF8.GetString(deps["Humanizer.dll"]));
 
         var app = ReadZip(Path.Combine(BundleDir, request.Identity.AppArchive));
-        Assert.Equal(new[] { "App.dll", "data/words.txt", "fr/App.resources.dll", BundleIdentity.ManifestEntryName }, app.Keys);
+        Assert.Equal(new[] { "App.dll", "data/words.txt", "fr/App.resources.dll", SparkBundleNames.ManifestEntry }, app.Keys);
         Assert.Equal("hello words", System.Text.Encoding.UTF8.GetString(app["data/words.txt"]));
 
         Assert.Equal(2, result.Layers.Count);
-        var appLayer = Assert.Single(result.Layers, l => l.Name == BundleWriter.AppLayerName);
+        var appLayer = Assert.Single(result.Layers, l => l.Name == SparkBundleNames.AppLayer);
         Assert.True(appLayer.Written);
         Assert.Equal(4, appLayer.FileCount);
         Assert.Equal(new FileInfo(appLayer.ArchivePath).Length, appLayer.ArchiveSize);
-        var depsLayer = Assert.Single(result.Layers, l => l.Name == BundleWriter.DependencyLayerName);
+        var depsLayer = Assert.Single(result.Layers, l => l.Name == SparkBundleNames.DependencyLayer);
         Assert.Equal(2, depsLayer.FileCount);
         Assert.Equal(Path.Combine(BundleDir, request.Identity.DependencyArchive), depsLayer.ArchivePath);
     }
@@ -112,9 +113,9 @@ public sealed class BundleWriterTests : IDisposable
         var request = Request();
         var result = Write(request);
 
-        var bytes = ReadZip(Path.Combine(BundleDir, request.Identity.AppArchive))[BundleIdentity.ManifestEntryName];
-        Assert.Equal(File.ReadAllBytes(result.ManifestPath), bytes);
-        Assert.Equal(Path.Combine(StateDir, BundleWriter.ManifestFileName), result.ManifestPath);
+        var bytes = ReadZip(Path.Combine(BundleDir, request.Identity.AppArchive))[SparkBundleNames.ManifestEntry];
+        Assert.Equal(System.Text.Encoding.UTF8.GetBytes(result.ManifestJson), bytes); // from memory: no manifest file under obj/
+        Assert.Empty(Directory.GetFiles(StateDir, "*.json"));
 
         using var doc = JsonDocument.Parse(bytes);
         var root = doc.RootElement;
@@ -157,7 +158,7 @@ public sealed class BundleWriterTests : IDisposable
 
         Assert.Empty(result.Diagnostics);
         Assert.Equal(new[] { "App.app-aaaaaaaaaaaaaaa1.zip" }, BundleNames());
-        using var doc = JsonDocument.Parse(File.ReadAllBytes(result.ManifestPath));
+        using var doc = JsonDocument.Parse(result.ManifestJson);
         Assert.Equal(new[] { "app" }, doc.RootElement.GetProperty("layers").EnumerateArray().Select(l => l.GetProperty("name").GetString()));
         Assert.Single(result.Layers);
     }
@@ -192,8 +193,8 @@ public sealed class BundleWriterTests : IDisposable
 
         Assert.Empty(result.Diagnostics);
         Assert.Equal("a previous build wrote these bytes under this name", File.ReadAllText(existing));
-        Assert.False(result.Layers.Single(l => l.Name == BundleWriter.DependencyLayerName).Written);
-        Assert.True(result.Layers.Single(l => l.Name == BundleWriter.AppLayerName).Written);
+        Assert.False(result.Layers.Single(l => l.Name == SparkBundleNames.DependencyLayer).Written);
+        Assert.True(result.Layers.Single(l => l.Name == SparkBundleNames.AppLayer).Written);
     }
 
     [Fact]
@@ -243,7 +244,7 @@ public sealed class BundleWriterTests : IDisposable
         }, BundleNames());
         Assert.Equal("someone else's file with our naming scheme", File.ReadAllText(lookAlike));
 
-        var history = File.ReadAllLines(Path.Combine(StateDir, BundleWriter.HistoryFileName));
+        var history = ArchiveRecords.Load(Path.Combine(StateDir, "archives.txt")).Names;
         Assert.Equal(new[] { "App.deps-ddddddddddddddd3.zip", "App.app-aaaaaaaaaaaaaaa3.zip", "App.deps-ddddddddddddddd4.zip", "App.app-aaaaaaaaaaaaaaa4.zip" }, history);
         Assert.Equal(history.Select(n => Path.Combine(BundleDir, n)), last!.RetainedArchives);
     }

@@ -10,14 +10,6 @@ using System.Linq;
 
 namespace SparkShip.Runtime
 {
-    internal enum SparkMasterKind
-    {
-        /// <summary>local, local[N], local[*]: executors run in the driver's JVM, on this machine.</summary>
-        Local,
-        /// <summary>Anything with executors of their own (standalone, YARN, Kubernetes, local-cluster).</summary>
-        Cluster,
-    }
-
     /// <summary>
     /// How to attach a bundle for a given master: which archives to register with Spark (spark.archives /
     /// SparkContext.AddArchive), which DOTNET_ASSEMBLY_SEARCH_PATHS entries the worker needs, and which flat
@@ -25,9 +17,6 @@ namespace SparkShip.Runtime
     /// </summary>
     internal sealed class SparkAttachPlan
     {
-        public const string SearchPathVariable = "DOTNET_ASSEMBLY_SEARCH_PATHS";
-        public const string ArchivesProperty = "spark.archives";
-
         public SparkAttachPlan(SparkMasterKind kind, IReadOnlyList<string> archives, IReadOnlyList<string> searchPaths,
             IReadOnlyList<KeyValuePair<string, string>> localFolders)
         {
@@ -48,19 +37,11 @@ namespace SparkShip.Runtime
         public string CombineSearchPath(string existing) => Append(existing, SearchPathEntries, e => e);
 
         /// <summary>The user's spark.archives with ours appended (theirs kept; an alias already there is not added again).</summary>
-        public string CombineArchives(string existing) => Append(existing, ArchivesToRegister, AliasOfSpec);
+        public string CombineArchives(string existing) => Append(existing, ArchivesToRegister, SparkBundleNames.AliasOfSpec);
 
         /// <summary>True if a comma-separated value already holds every entry of ours (attaching twice does nothing).</summary>
         public bool IsAttached(string searchPath) =>
             SearchPathEntries.All(e => Split(searchPath).Contains(e, StringComparer.Ordinal));
-
-        internal static string AliasOfSpec(string spec)
-        {
-            int hash = spec.LastIndexOf('#');
-            if (hash >= 0) return spec.Substring(hash + 1);
-            var name = spec.Substring(spec.LastIndexOfAny(new[] { '/', '\\' }) + 1);
-            return SparkBundleInfo.AliasOf(name);
-        }
 
         private static string Append(string existing, IEnumerable<string> ours, Func<string, string> key)
         {
@@ -77,32 +58,18 @@ namespace SparkShip.Runtime
 
     internal static class SparkAttachPlanner
     {
-        /// <summary>
-        /// A file: URI, percent-encoded: Spark parses the value as a URI, and a raw path with a space (or a Windows
-        /// drive) would make it fall back to a file name that swallows the "#alias".
-        /// </summary>
-        public static string ArchiveUri(string fullPath) => new Uri(Path.GetFullPath(fullPath)).AbsoluteUri;
-
-        public static SparkMasterKind Classify(string master)
-        {
-            var m = (master ?? "").Trim();
-            // "local-cluster[...]" starts separate executor processes with their own working folders: a cluster.
-            if (m == "local" || m.StartsWith("local[", StringComparison.Ordinal)) return SparkMasterKind.Local;
-            return SparkMasterKind.Cluster;
-        }
-
         /// <param name="master">spark.master of the application (empty if unknown: treated as local, see README).</param>
         /// <param name="flatCacheRoot">Where local mode keeps flat copies of the layers, one folder per archive name.</param>
         public static SparkAttachPlan Create(VerifiedBundle bundle, string master, string flatCacheRoot)
         {
-            var kind = string.IsNullOrWhiteSpace(master) ? SparkMasterKind.Local : Classify(master);
+            var kind = SparkConventions.Classify(master);
             if (kind == SparkMasterKind.Cluster)
             {
                 // Executors' working folder is their SparkFiles root (YARN, Kubernetes, standalone), where Spark
                 // unpacks path#alias into ./alias: a relative entry, valid on every executor.
                 return new SparkAttachPlan(kind,
-                    bundle.Archives.Select(a => ArchiveUri(a.FullPath) + "#" + a.Alias).ToList(),
-                    bundle.Archives.Select(a => "./" + a.Alias).ToList(),
+                    bundle.Archives.Select(a => SparkConventions.ArchiveUri(a.FullPath) + "#" + a.Alias).ToList(),
+                    bundle.Archives.Select(a => SparkConventions.ClusterSearchPathEntry(a.Alias)).ToList(),
                     Array.Empty<KeyValuePair<string, string>>());
             }
 

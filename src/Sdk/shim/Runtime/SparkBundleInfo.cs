@@ -40,14 +40,6 @@ namespace SparkShip.Runtime
         /// <summary>Archive file names, app layer first.</summary>
         public IReadOnlyList<string> ArchiveNames =>
             DependencyArchive.Length == 0 ? new[] { AppArchive } : new[] { AppArchive, DependencyArchive };
-
-        /// <summary>
-        /// The folder name an archive gets on the executors: its file name without ".zip". It carries the content
-        /// hash, so a rebuilt bundle gets new folders and a new DOTNET_ASSEMBLY_SEARCH_PATHS value, and Spark starts
-        /// fresh worker processes instead of reusing ones that loaded the old code.
-        /// </summary>
-        public static string AliasOf(string archiveName) =>
-            archiveName.EndsWith(".zip", StringComparison.OrdinalIgnoreCase) ? archiveName.Substring(0, archiveName.Length - 4) : archiveName;
     }
 
     /// <summary>The bundle cannot be used: missing, stale or altered. The message names the file and the fix.</summary>

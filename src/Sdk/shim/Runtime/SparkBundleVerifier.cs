@@ -19,7 +19,7 @@ namespace SparkShip.Runtime
         public string Name { get; }
         public string FullPath { get; }
         public long Size { get; }
-        public string Alias => SparkBundleInfo.AliasOf(Name);
+        public string Alias => SparkBundleNames.AliasOf(Name);
     }
 
     internal sealed class VerifiedBundle
@@ -66,7 +66,7 @@ namespace SparkShip.Runtime
                     using (var stream = entry.Open())
                     using (var doc = JsonDocument.Parse(stream))
                         manifest = doc.RootElement.Clone();
-                    CheckEntries(appPath, zip, Layer(manifest, "app", appPath), info.ManifestEntry);
+                    CheckEntries(appPath, zip, Layer(manifest, SparkBundleNames.AppLayer, appPath), info.ManifestEntry);
                 }
             }
             catch (Exception e) when (e is InvalidDataException || e is JsonException || e is IOException && !(e is FileNotFoundException))
@@ -74,7 +74,7 @@ namespace SparkShip.Runtime
                 throw Altered(appPath, "it cannot be read as a SparkShip archive (" + e.Message + ")", e);
             }
 
-            var app = Layer(manifest, "app", appPath);
+            var app = Layer(manifest, SparkBundleNames.AppLayer, appPath);
             if (Text(app, "fingerprint") != info.AppFingerprint)
                 throw new SparkBundleException($"SparkShip: the Spark bundle archive '{appPath}' is stale: it belongs to another build than this app " +
                     $"(fingerprint {Text(app, "fingerprint")}, the app expects {info.AppFingerprint}). " + Rebuild);
@@ -82,7 +82,7 @@ namespace SparkShip.Runtime
             if (archives.Count > 1)
             {
                 var deps = archives[1];
-                var layer = Layer(manifest, "deps", appPath);
+                var layer = Layer(manifest, SparkBundleNames.DependencyLayer, appPath);
                 if (Text(layer, "archive") != deps.Name || Text(layer, "fingerprint") != info.DependencyFingerprint)
                     throw new SparkBundleException($"SparkShip: the Spark bundle archive '{deps.FullPath}' does not belong to this build of the app. " + Rebuild);
                 if (layer.TryGetProperty("archiveSize", out var size) && size.GetInt64() != deps.Size)

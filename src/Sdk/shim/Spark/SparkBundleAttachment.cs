@@ -69,17 +69,19 @@ namespace SparkShip
         /// </summary>
         public static SparkSession AttachSparkBundle(this SparkSession session)
         {
-            lock (Gate)
-            {
-                var context = session.SparkContext;
-                var master = context.GetConf().Get("spark.master", "");
-                var plan = Plan(master);
-                var listed = new HashSet<string>(context.ListArchives().Select(SparkAttachPlan.AliasOfSpec), StringComparer.Ordinal);
-                foreach (var archive in plan.ArchivesToRegister)
-                    if (!listed.Contains(SparkAttachPlan.AliasOfSpec(archive))) context.AddArchive(archive);
-                SetSearchPath(plan);
-                return session;
-            }
+            lock (Gate) AttachTo(session);
+            return session;
+        }
+
+        private static SparkAttachPlan AttachTo(SparkSession session)
+        {
+            var context = session.SparkContext;
+            var plan = PrepareAttachPlan(context.GetConf().Get("spark.master", ""));
+            var listed = new HashSet<string>(context.ListArchives().Select(SparkBundleNames.AliasOfSpec), StringComparer.Ordinal);
+            foreach (var archive in plan.ArchivesToRegister)
+                if (!listed.Contains(SparkBundleNames.AliasOfSpec(archive))) context.AddArchive(archive);
+            SetSearchPath(plan);
+            return plan;
         }
 
         private static void RegisterForNewSessions()
@@ -92,24 +94,23 @@ namespace SparkShip
                 var existingSession = SparkSession.GetDefaultSession() ?? SparkSession.GetActiveSession();
                 if (existingSession != null)
                 {
-                    AttachSparkBundle(existingSession);
-                    _registered = Plan(existingSession.SparkContext.GetConf().Get("spark.master", ""));
+                    _registered = AttachTo(existingSession);
                     return;
                 }
                 IJvmBridge jvm = SparkEnvironment.JvmBridge;
-                var master = GetSystemProperty(jvm, "spark.master");
-                var plan = Plan(master);
+                var plan = PrepareAttachPlan(GetSystemProperty(jvm, "spark.master"));
                 if (plan.ArchivesToRegister.Count > 0)
                 {
-                    var existing = GetSystemProperty(jvm, SparkAttachPlan.ArchivesProperty);
-                    jvm.CallStaticJavaMethod("java.lang.System", "setProperty", SparkAttachPlan.ArchivesProperty, plan.CombineArchives(existing));
+                    var existing = GetSystemProperty(jvm, SparkConventions.ArchivesProperty);
+                    jvm.CallStaticJavaMethod("java.lang.System", "setProperty", SparkConventions.ArchivesProperty, plan.CombineArchives(existing));
                 }
                 SetSearchPath(plan);
                 _registered = plan;
             }
         }
 
-        private static SparkAttachPlan Plan(string master)
+        /// <summary>Verifies the bundle, plans the attach for the master and, for a local one, unpacks the flat copies.</summary>
+        private static SparkAttachPlan PrepareAttachPlan(string master)
         {
             var bundle = SparkBundleVerifier.Verify(CurrentBundle());
             var plan = SparkAttachPlanner.Create(bundle, master, FlatBundleCache.DefaultRoot());
@@ -119,9 +120,9 @@ namespace SparkShip
 
         private static void SetSearchPath(SparkAttachPlan plan)
         {
-            var current = Environment.GetEnvironmentVariable(SparkAttachPlan.SearchPathVariable);
+            var current = Environment.GetEnvironmentVariable(SparkConventions.SearchPathVariable);
             if (!plan.IsAttached(current))
-                Environment.SetEnvironmentVariable(SparkAttachPlan.SearchPathVariable, plan.CombineSearchPath(current));
+                Environment.SetEnvironmentVariable(SparkConventions.SearchPathVariable, plan.CombineSearchPath(current));
         }
 
         private static string GetSystemProperty(IJvmBridge jvm, string name) =>

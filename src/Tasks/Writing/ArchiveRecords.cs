@@ -1,0 +1,63 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+
+namespace SparkShip.Tasks.Writing;
+
+/// <summary>
+/// obj/…/sparkship/archives.txt, owned by the bundle step: the archives this project wrote and keeps, oldest first,
+/// one line each, "name" or "name size hash" (space-separated: archive names never hold a space). Retention deletes
+/// only names listed here, never a file SparkShip did not write; the targets list them in FileWrites. The size and
+/// hash, where recorded, spare re-reading an unchanged archive to describe it: names are content-addressed, so a
+/// recorded hash stays true while the size matches.
+/// </summary>
+public sealed class ArchiveRecords
+{
+    private readonly List<Record> _records;
+
+    private ArchiveRecords(List<Record> records) => _records = records;
+
+    public IReadOnlyList<string> Names => _records.Select(r => r.Name).ToList();
+
+    public static ArchiveRecords Load(string path)
+    {
+        var records = new List<Record>();
+        if (!File.Exists(path)) return new ArchiveRecords(records);
+        foreach (var line in File.ReadAllLines(path))
+        {
+            var parts = line.Split(' ');
+            if (parts[0].Length == 0) continue;
+            long? size = parts.Length == 3 && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var s) ? s : null;
+            records.RemoveAll(r => r.Name == parts[0]);
+            records.Add(new Record(parts[0], size, size.HasValue ? parts[2] : null));
+        }
+        return new ArchiveRecords(records);
+    }
+
+    /// <summary>The recorded hash of an archive of that name and size, or null.</summary>
+    public string? HashOf(string name, long size) => _records.FirstOrDefault(r => r.Name == name && r.Size == size)?.Hash;
+
+    /// <summary>Makes <paramref name="name"/> the newest record, keeping a known size and hash unless new ones are given.</summary>
+    public void Touch(string name, long? size = null, string? hash = null)
+    {
+        var old = _records.FirstOrDefault(r => r.Name == name);
+        _records.RemoveAll(r => r.Name == name);
+        _records.Add(hash != null ? new Record(name, size, hash) : old ?? new Record(name, null, null));
+    }
+
+    public void Remove(string name) => _records.RemoveAll(r => r.Name == name);
+
+    public void Save(string path) =>
+        AtomicFile.WriteIfDifferent(path, string.Concat(_records.Select(r =>
+            r.Hash != null && r.Size.HasValue ? $"{r.Name} {r.Size.Value.ToString(CultureInfo.InvariantCulture)} {r.Hash}\n" : r.Name + "\n")));
+
+    private sealed class Record
+    {
+        public Record(string name, long? size, string? hash) { Name = name; Size = size; Hash = hash; }
+        public string Name { get; }
+        public long? Size { get; }
+        public string? Hash { get; }
+    }
+}
