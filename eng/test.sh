@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test of the repository (unit and integration) and ends with one line: "N passed, N failed".
+# Runs every test of the repository (unit, in-process target and integration) and ends with one line: "N passed, N failed".
 # The integration tests pack the SDK themselves and build throwaway projects under $TMPDIR/sparkship-it,
 # with a package cache of their own (never the user's).
 set -uo pipefail
