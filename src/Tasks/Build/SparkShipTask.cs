@@ -23,7 +23,7 @@ public abstract class SparkShipTask : Task
         {
             ExecuteCore();
         }
-        catch (Exception e) when (FileSystemErrors.Is(e) || e is InvalidDataException)
+        catch (Exception e) when (FileSystemErrors.Is(e))
         {
             Report(Describe(e));
         }
@@ -32,8 +32,24 @@ public abstract class SparkShipTask : Task
 
     protected abstract void ExecuteCore();
 
-    /// <summary>The coded diagnostic for a file-system failure (or an unreadable state file) that escaped <see cref="ExecuteCore"/>.</summary>
+    /// <summary>The coded diagnostic for a file-system failure that escaped <see cref="ExecuteCore"/>.</summary>
     protected abstract Diagnostic Describe(Exception e);
+
+    /// <summary>Reads a state file an earlier step wrote; a missing or unreadable one is SSHIP0007 naming it.</summary>
+    protected bool TryRead<T>(string file, Func<string, T> read, out T value)
+    {
+        try
+        {
+            value = read(file);
+            return true;
+        }
+        catch (Exception e) when (FileSystemErrors.Is(e) || e is InvalidDataException)
+        {
+            Report(Diagnostics.InputUnreadable(file, e.Message));
+            value = default!;
+            return false;
+        }
+    }
 
     protected void Report(IEnumerable<Diagnostic> diagnostics)
     {

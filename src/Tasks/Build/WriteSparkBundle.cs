@@ -35,14 +35,15 @@ public sealed class WriteSparkBundle : SparkShipTask, ICancelableTask
     {
         var threshold = ParseMegabytes(SizeWarningThresholdMB);
         if (Log.HasLoggedErrors) return;
+        if (!TryRead(IdentityFile, BundleIdentityFile.Read, out var identity) || !TryRead(PlanFile, BundlePlanFile.Read, out var files)) return;
         var request = new BundleWriteRequest
         {
             BundleDirectory = Path.GetFullPath(BundleDirectory),
             ArchivesFile = Path.GetFullPath(ArchivesFile),
             RetainCount = RetainCount,
             SizeWarningThreshold = threshold,
-            Identity = BundleIdentityFile.Read(IdentityFile),
-            Files = BundlePlanFile.Read(PlanFile),
+            Identity = identity,
+            Files = files,
             CancellationToken = _cancel.Token,
         };
         var cache = FileHashCache.Load(HashCacheFile);
@@ -67,7 +68,6 @@ public sealed class WriteSparkBundle : SparkShipTask, ICancelableTask
 
     protected override Diagnostic Describe(Exception e)
     {
-        if (e is InvalidDataException) return Diagnostics.InputUnreadable(IdentityFile, e.Message);
         var file = FileSystemErrors.FileOf(e);
         return file != null ? Diagnostics.InputUnreadable(file, e.Message) : Diagnostics.WriteFailed(BundleDirectory, e.Message);
     }

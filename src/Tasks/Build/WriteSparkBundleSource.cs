@@ -22,7 +22,8 @@ public sealed class WriteSparkBundleSource : SparkShipTask
     protected override void ExecuteCore()
     {
         if (Placeholder && File.Exists(OutputFile)) return;
-        var identity = Placeholder ? new BundleIdentity { SdkVersion = SdkVersion } : BundleIdentityFile.Read(IdentityFile);
+        BundleIdentity identity = new() { SdkVersion = SdkVersion };
+        if (!Placeholder && !TryRead(IdentityFile, BundleIdentityFile.Read, out identity)) return;
         try
         {
             if (AtomicFile.WriteIfDifferent(OutputFile, SparkBundleSource.Generate(identity, Namespace, Placeholder)))
@@ -35,7 +36,5 @@ public sealed class WriteSparkBundleSource : SparkShipTask
         }
     }
 
-    protected override Diagnostic Describe(Exception e) => e is InvalidDataException || e is FileNotFoundException
-        ? Diagnostics.InputUnreadable(IdentityFile, e.Message)
-        : Diagnostics.WriteFailed(OutputFile, e.Message);
+    protected override Diagnostic Describe(Exception e) => Diagnostics.WriteFailed(OutputFile, e.Message);
 }

@@ -15,12 +15,17 @@ public class CleanAndDesignTimeTests
         foreach (var f in userFiles) File.WriteAllText(f, "user file");
         Assert.NotEmpty(new Bundle(folder).Archives);
 
+        var stateFiles = new[] { "hashes.cache", "archives.txt", "identity.txt", "plan.tsv", "inputs.cache", "fingerprint-app.txt", "fingerprint-deps.txt" };
+        Assert.All(stateFiles, f => Assert.True(File.Exists(p.PathOf("App/obj/Debug/net8.0/sparkship/" + f)), f + " was not written"));
+
         p.Run("clean", "App/App.csproj").AssertSuccess();
 
         Assert.Empty(new Bundle(folder).Archives);
         Assert.False(File.Exists(p.PathOf("App/obj/Debug/net8.0/SparkBundle.g.cs")));
-        foreach (var state in new[] { "hashes.cache", "manifest.json", "archives.txt", "archive-hashes.txt", "identity.txt", "plan.tsv" })
+        foreach (var state in stateFiles)
             Assert.False(File.Exists(p.PathOf("App/obj/Debug/net8.0/sparkship/" + state)), state + " survived clean");
+        // Nothing else of SparkShip's is left there: only the user's file.
+        Assert.Equal(new[] { "mine.txt" }, Directory.GetFiles(p.PathOf("App/obj/Debug/net8.0/sparkship")).Select(Path.GetFileName));
         foreach (var f in userFiles) Assert.Equal("user file", File.ReadAllText(f));
     }
 

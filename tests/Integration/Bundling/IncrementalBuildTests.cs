@@ -12,7 +12,8 @@ public class IncrementalBuildTests
         p.Build("App/App.csproj").AssertSuccess();
         var bundle = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
         var watched = bundle.Archives.Select(bundle.PathOf)
-            .Concat(new[] { "App/obj/Debug/net8.0/SparkBundle.g.cs", "App/obj/Debug/net8.0/sparkship/hashes.cache", "App/obj/Debug/net8.0/sparkship/manifest.json" }.Select(p.PathOf))
+            .Concat(new[] { "SparkBundle.g.cs", "sparkship/hashes.cache", "sparkship/identity.txt", "sparkship/plan.tsv", "sparkship/archives.txt", "sparkship/inputs.cache" }
+                .Select(f => p.PathOf("App/obj/Debug/net8.0/" + f)))
             .ToDictionary(f => f, f => (File.GetLastWriteTimeUtc(f), File.ReadAllBytes(f)));
 
         Thread.Sleep(1100); // so any rewrite would show in the timestamps
