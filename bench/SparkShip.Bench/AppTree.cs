@@ -9,10 +9,11 @@ internal sealed record Package(string Id, string Version);
 
 /// <summary>
 /// One throwaway tree: App (Exe) → Lib (the "UDFs", which hold the package references), with or without
-/// <c>&lt;Sdk Name="SparkShip.Sdk" /&gt;</c> on App. The trees of one size are identical except for that line, so a
-/// ratio between them is the cost of SparkShip and nothing else. Each tree has its own global.json (pinning the
-/// packed SDK), nuget.config (the feed, then the package source) and an empty Directory.Build.props (so nothing of
-/// the repository's build settings leaks in).
+/// <c>&lt;Sdk Name="SparkShip.Sdk" /&gt;</c> on App (or, as a baseline that pays NuGet's SDK resolver too, an empty
+/// MSBuild SDK in its place). The trees of one size are identical except for that line, so a ratio between them is
+/// the cost of SparkShip and nothing else. Each tree has its own global.json (pinning the packed SDK),
+/// nuget.config (the feed, then the package source) and an empty Directory.Build.props (so nothing of the
+/// repository's build settings leaks in).
 /// </summary>
 internal sealed class AppTree
 {
@@ -38,10 +39,14 @@ internal sealed class AppTree
         new("SQLitePCLRaw.bundle_e_sqlite3", "2.1.13"),
     };
 
+    /// <summary>The test-only empty MSBuild SDK (bench/EmptySdk) of the "empty" trees.</summary>
+    public const string EmptySdkName = "SparkShip.Bench.EmptySdk";
+
     private int _libEdits;
     private int _appEdits;
 
-    /// <param name="sdkMode">"sdk" (<c>&lt;Sdk Name="SparkShip.Sdk" /&gt;</c>), "package" (a PackageReference to it), or null (without it).</param>
+    /// <param name="sdkMode">"sdk" (<c>&lt;Sdk Name="SparkShip.Sdk" /&gt;</c>), "package" (a PackageReference to it), "empty"
+    /// (<c>&lt;Sdk Name="SparkShip.Bench.EmptySdk" /&gt;</c> instead: an MSBuild SDK from NuGet with nothing in it), or null (without any).</param>
     public AppTree(string root, AppSize size, string? sdkMode)
     {
         Root = root;
@@ -52,7 +57,7 @@ internal sealed class AppTree
     public string Root { get; }
     public AppSize Size { get; }
     public string? SdkMode { get; }
-    public bool UsesSdk => SdkMode != null;
+    public bool UsesSdk => SdkMode is "sdk" or "package";
     public string Name => Path.GetFileName(Root);
 
     public string AppProject => Path.Combine(Root, "App", "App.csproj");
@@ -62,6 +67,8 @@ internal sealed class AppTree
     public string StateDirectory => Path.Combine(IntermediateDirectory, "sparkship");
     public string GeneratedSource => Path.Combine(IntermediateDirectory, "SparkBundle.g.cs");
 
+    /// <param name="feed">The feed that holds the SDK the tree pins (SparkShip.Sdk, or the empty SDK for an "empty" tree).</param>
+    /// <param name="sdkVersion">That SDK's version, pinned in global.json's msbuild-sdks.</param>
     public void Create(string feed, string sdkVersion)
     {
         if (Directory.Exists(Root)) Directory.Delete(Root, recursive: true);
@@ -69,7 +76,7 @@ internal sealed class AppTree
         Write("global.json", $$"""
             {
               "sdk": { "version": "10.0.100", "rollForward": "latestFeature" },
-              "msbuild-sdks": { "SparkShip.Sdk": "{{sdkVersion}}" }
+              "msbuild-sdks": { "{{(SdkMode == "empty" ? EmptySdkName : "SparkShip.Sdk")}}": "{{sdkVersion}}" }
             }
             """);
         Write("nuget.config", $"""
@@ -108,6 +115,7 @@ internal sealed class AppTree
             {
                 "sdk" => "  <Sdk Name=\"SparkShip.Sdk\" />",
                 "package" => "  <!-- SparkShip.Sdk as a PackageReference (below) -->",
+                "empty" => $"  <Sdk Name=\"{EmptySdkName}\" />",
                 _ => "  <!-- no SparkShip.Sdk: the baseline -->",
             }}
               <PropertyGroup>

@@ -27,6 +27,8 @@ internal sealed class Benchmark
     private string _loadAtStart = "";
     private string _feed = "";
     private string _sdkVersion = "";
+    private string _emptySdkFeed = "";
+    private string _emptySdkVersion = "";
 
     public Benchmark(Options o)
     {
@@ -64,6 +66,7 @@ internal sealed class Benchmark
         var machine = Machine.Describe(_p, _repo);
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, {machine.MemoryGiB} GiB, dotnet {machine.Dotnet}");
         PrepareSdk();
+        PrepareEmptySdk();
 
         bool large = _o.Large;
         // Smoke mode has no large app: the scenarios meant for it run on the small one, so their code never rots.
@@ -88,8 +91,15 @@ internal sealed class Benchmark
               (Overridden().Length > 0 ? $"(the benchmark removed {Overridden()} from its builds' environment). " : "") + "Every measured build " +
               "is preceded by unmeasured warm-up builds of the same tree, so the nodes, the compiler server and SparkShip's task assembly are warm. " +
               "MSBuild server: " + (Environment.GetEnvironmentVariable("DOTNET_CLI_USE_MSBUILD_SERVER") ?? "default") + ". At the end the run ends the nodes and server it started (by process id).");
+        if (_o.Only.Contains("edit"))
+            _notes.Add($"Rows 2a.4 and 2b.4 turn both off for both sides ({string.Join(", ", ColdToolchain.Select(kv => $"{kv.Key}={kv.Value}"))} in the builds' environment), as these machines and many CI agents run: " +
+                       "every build starts its MSBuild nodes and runs csc in a process of its own.");
         _notes.Add($"Builds are `dotnet build App/App.csproj` ({AppTree.Configuration}, {AppTree.TargetFramework}, implicit restore included, as typed), timed from process start to exit. " +
-                   "The baseline tree is the same project without the `<Sdk Name=\"SparkShip.Sdk\" />` line.");
+                   "The baseline tree is the same project without the `<Sdk Name=\"SparkShip.Sdk\" />` line" +
+                   (_o.Only.Contains("noop")
+                       ? $"; in 1f and 1g it has `<Sdk Name=\"{AppTree.EmptySdkName}\" />` in its place (bench/EmptySdk: Sdk.props and Sdk.targets are `<Project />`; " +
+                         $"{_emptySdkVersion}, packed into the same kind of feed and pinned in global.json as SparkShip.Sdk is)."
+                       : "."));
         _notes.Add($"SDK: SparkShip.Sdk {_sdkVersion}, " + (_o.Feed is null ? "packed from a snapshot of src/ at the start of the run" : $"taken from {_o.Feed}") +
                    $"; packages cached in {_packages}, work trees in {_work} (both kept between runs; the first run with the large app downloads ≈0.5 GB of packages).");
         _notes.Add("Scenario 3 times SparkShip's bundle work as the ComputeSparkBundle + WriteSparkBundle task times in the build's binlog (the build itself is a no-op apart from them), " +
@@ -117,17 +127,21 @@ internal sealed class Benchmark
         var plain = Tree(size, "plain");
         // The same logic as a PackageReference (no MSBuild SDK resolution): tells the resolver's cost from SparkShip's own.
         var package = Tree(size, "package");
+        // An empty MSBuild SDK from NuGet in SparkShip's place: pays NuGet's SDK resolver as SparkShip does, so the ratio is SparkShip's own cost.
+        var empty = Tree(size, "empty");
         int reps = _o.RepsOr(10);
-        Say($"no-op build, {Name(size)} app: {Warmups(2)} warm-up builds each, then {reps} × (SparkShip, plain, SparkShip as a PackageReference)");
+        Say($"no-op build, {Name(size)} app: {Warmups(2)} warm-up builds each, then {reps} × (SparkShip, plain, SparkShip as a PackageReference, empty NuGet SDK)");
         for (int w = 0; w < Warmups(2); w++)
         {
             Build(sdk);
             Build(plain);
             Build(package);
+            Build(empty);
         }
         var ours = new List<double>();
         var baseline = new List<double>();
         var asPackage = new List<double>();
+        var emptySdk = new List<double>();
         for (int i = 0; i < reps; i++)
         {
             var a = Build(sdk);
@@ -136,7 +150,8 @@ internal sealed class Benchmark
             ours.Add(a.Seconds);
             baseline.Add(Build(plain).Seconds);
             asPackage.Add(Build(package).Seconds);
-            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s, PackageReference {asPackage[^1]:0.00} s");
+            emptySdk.Add(Build(empty).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {a.Seconds:0.00} s, plain {baseline[^1]:0.00} s, PackageReference {asPackage[^1]:0.00} s, empty NuGet SDK {emptySdk[^1]:0.00} s");
         }
         bool small = size == AppSize.Small;
         AddTimeRow(small ? "1a" : "1b", $"No-op build, {Name(size)} app",
@@ -145,16 +160,21 @@ internal sealed class Benchmark
         AddTimeRow(small ? "1c" : "1d", $"No-op build, {Name(size)} app",
             "the same, with SparkShip as a `PackageReference` (the same targets, no MSBuild SDK resolution) vs without",
             asPackage, baseline, target: 1.02, note: $"the difference from {(small ? "1a" : "1b")} is MSBuild's NuGet SDK resolver, run once per `dotnet build` process for `<Sdk Name=…>`");
+        AddTimeRow(small ? "1f" : "1g", $"No-op build, {Name(size)} app",
+            $"`<Sdk Name=\"SparkShip.Sdk\" />` vs the same tree with an empty MSBuild SDK from NuGet in its place (`<Sdk Name=\"{AppTree.EmptySdkName}\" />`, which pays NuGet's SDK resolver too)",
+            ours, emptySdk, target: 1.02, note: "both resolve an `<Sdk Name=…>` pinned in global.json from the same kind of feed: the ratio is SparkShip's own props and targets");
         if (small) NoOpBuildWithMSBuildServer(sdk, plain, reps);
 
         // Attribution: one more no-op build of each with a binlog (not timed).
         var times = BuildTimes.Read(BuildWithBinlog(sdk, "noop"));
         var plainTimes = BuildTimes.Read(BuildWithBinlog(plain, "noop"));
+        var emptyTimes = BuildTimes.Read(BuildWithBinlog(empty, "noop"));
         string build = $"No-op, {Name(size)} app";
         foreach (var (target, ms) in times.SparkShipTargets()) _breakdown.Add(new BreakdownRow(build, $"target {target}", ms));
         _breakdown.Add(new BreakdownRow(build, "task ComputeSparkBundle", times.Task("ComputeSparkBundle")));
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), with SparkShip", times.TotalMilliseconds));
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), without", plainTimes.TotalMilliseconds));
+        _breakdown.Add(new BreakdownRow(build, "whole build (binlog), with the empty NuGet SDK instead", emptyTimes.TotalMilliseconds));
     }
 
     /// <summary>
@@ -186,6 +206,21 @@ internal sealed class Benchmark
 
     // ───────────────────────────── scenario 2: edit build ─────────────────────────────
 
+    /// <summary>
+    /// The library edit of scenario 2 (<see cref="AppTree.EditLibrary"/>): one line of a method body, so Lib's reference
+    /// assembly does not change and the plain build does not recompile App (checked in the breakdown build). With
+    /// SparkShip, App is recompiled: its SparkBundle.g.cs carries the new bundle name as a constant.
+    /// </summary>
+    private static string EditScenario(AppSize size) =>
+        $"Edit build, {Name(size)} app (one line of a method body of the referenced library; its reference assembly unchanged)";
+
+    /// <summary>The settings of rows 2a.4/2b.4, for both sides: no compiler server, no node reuse (these machines, many CI agents).</summary>
+    private static readonly IReadOnlyDictionary<string, string?> ColdToolchain = new Dictionary<string, string?>
+    {
+        ["UseSharedCompilation"] = "false",
+        ["MSBUILDDISABLENODEREUSE"] = "1",
+    };
+
     private void EditBuild(AppSize size, int reps)
     {
         var sdk = Tree(size, "sdk");
@@ -208,11 +243,7 @@ internal sealed class Benchmark
         var asPackage = new List<double>();
         for (int i = 0; i < reps; i++)
         {
-            sdk.EditLibrary();
-            var a = Build(sdk);
-            if (!a.Output.Contains("Spark bundle ->", StringComparison.Ordinal))
-                throw new BenchException($"an edit build of {sdk.Name} did not write a bundle:\n{a.Tail()}");
-            ours.Add(a.Seconds);
+            ours.Add(EditAndBuild(sdk));
             plain.EditLibrary();
             baseline.Add(Build(plain).Seconds);
             manual.EditLibrary();
@@ -224,33 +255,82 @@ internal sealed class Benchmark
             Say($"  rep {i + 1}/{reps}: SparkShip {ours[^1]:0.00} s, plain {baseline[^1]:0.00} s, publish + zip {total:0.00} s, PackageReference {asPackage[^1]:0.00} s");
         }
         string id = size == AppSize.Small ? "2a" : "2b";
-        AddTimeRow(id + ".1", $"Edit build, {Name(size)} app (one line of the referenced library)",
-            "`dotnet build` with SparkShip (build + bundle) vs without (build only)",
-            ours, baseline, target: 1.05);
-        AddTimeRow(id + ".2", $"Edit build, {Name(size)} app (one line of the referenced library)",
+        var recompile = EditBreakdown(sdk, plain, $"Library edit, {Name(size)} app", "edit");
+        string toolchain = _o.NoNodeReuse ? "node reuse and compiler server off (--no-node-reuse)" : "the default toolchain: compiler server and node reuse on";
+        AddTimeRow(id + ".1", EditScenario(size),
+            $"`dotnet build` with SparkShip (build + bundle) vs without (build only), {toolchain}",
+            ours, baseline, target: 1.08, note: recompile);
+        AddTimeRow(id + ".2", EditScenario(size),
             "`dotnet build` with SparkShip vs the manual path: `dotnet publish -c Release -o out` + `zip -qr` of out/",
             ours, manualTimes, target: 0.5, note: $"publish alone: median {new Summary(publishTimes).Median:0.00} s");
-        AddTimeRow(id + ".3", $"Edit build, {Name(size)} app (one line of the referenced library)",
+        AddTimeRow(id + ".3", EditScenario(size),
             "`dotnet build` with SparkShip as a `PackageReference` vs without",
             asPackage, baseline, target: 1.05, note: $"the difference from {id}.1 is MSBuild's NuGet SDK resolver");
 
-        // Attribution: one more edit build of each with a binlog (not timed): what SparkShip adds to an edit.
+        // 2a.4/2b.4: the same edit with the compiler server and node reuse off for both sides.
+        Say($"edit build, {Name(size)} app, compiler server and node reuse off: {Warmups(1)} warm-up each, then {reps} × (SparkShip build, plain build)");
+        for (int w = 0; w < Warmups(1); w++)
+        {
+            sdk.EditLibrary(); Build(sdk, ColdToolchain);
+            plain.EditLibrary(); Build(plain, ColdToolchain);
+        }
+        var oursCold = new List<double>();
+        var baselineCold = new List<double>();
+        for (int i = 0; i < reps; i++)
+        {
+            oursCold.Add(EditAndBuild(sdk, ColdToolchain));
+            plain.EditLibrary();
+            baselineCold.Add(Build(plain, ColdToolchain).Seconds);
+            Say($"  rep {i + 1}/{reps}: SparkShip {oursCold[^1]:0.00} s, plain {baselineCold[^1]:0.00} s");
+        }
+        var recompileCold = EditBreakdown(sdk, plain, $"Library edit, {Name(size)} app, compiler server and node reuse off", "edit-cold", ColdToolchain);
+        AddTimeRow(id + ".4", EditScenario(size),
+            "the same, with the compiler server and node reuse off for both (`UseSharedCompilation=false`, `MSBUILDDISABLENODEREUSE=1`: these machines, many CI agents)",
+            oursCold, baselineCold, target: null, note: recompileCold);
+    }
+
+    /// <summary>Edits the library of a SparkShip tree and builds it; returns the seconds (the build must write a bundle).</summary>
+    private double EditAndBuild(AppTree sdk, IReadOnlyDictionary<string, string?>? environment = null)
+    {
         sdk.EditLibrary();
-        var times = BuildTimes.Read(BuildWithBinlog(sdk, "edit"));
+        var a = Build(sdk, environment);
+        if (!a.Output.Contains("Spark bundle ->", StringComparison.Ordinal))
+            throw new BenchException($"an edit build of {sdk.Name} did not write a bundle:\n{a.Tail()}");
+        return a.Seconds;
+    }
+
+    /// <summary>
+    /// Attribution: one more library edit build of each tree with a binlog (not timed): what SparkShip adds to it, into
+    /// the breakdown table. Checks that the edit left Lib's reference assembly alone (the plain build compiled Lib, not
+    /// App). Returns a note for the row: how much of the difference the app's recompile is.
+    /// </summary>
+    private string EditBreakdown(AppTree sdk, AppTree plain, string build, string label, IReadOnlyDictionary<string, string?>? environment = null)
+    {
+        sdk.EditLibrary();
+        var times = BuildTimes.Read(BuildWithBinlog(sdk, label, environment));
         plain.EditLibrary();
-        var plainTimes = BuildTimes.Read(BuildWithBinlog(plain, "edit"));
-        string build = $"Library edit, {Name(size)} app";
+        var plainTimes = BuildTimes.Read(BuildWithBinlog(plain, label, environment));
+        if (!plainTimes.Compiled("Lib") || plainTimes.Compiled("App"))
+            throw new BenchException($"the library edit of {plain.Name} is not a method-body-only edit: the plain build " +
+                                     (plainTimes.Compiled("App") ? "recompiled App (Lib's reference assembly changed)" : "did not recompile Lib"));
+        double app = times.CscMilliseconds("App"), plainApp = plainTimes.CscMilliseconds("App");
+        double tasks = times.Task("ComputeSparkBundle") + times.Task("WriteSparkBundleSource") + times.Task("WriteSparkBundle");
         _breakdown.Add(new BreakdownRow(build, "task ComputeSparkBundle (identify)", times.Task("ComputeSparkBundle")));
         _breakdown.Add(new BreakdownRow(build, "task WriteSparkBundleSource (generate)", times.Task("WriteSparkBundleSource")));
         _breakdown.Add(new BreakdownRow(build, "task WriteSparkBundle (bundle)", times.Task("WriteSparkBundle")));
-        _breakdown.Add(new BreakdownRow(build, "task Csc of App, with SparkShip (the bundle's constants changed)", times.CscMilliseconds("App")));
-        _breakdown.Add(new BreakdownRow(build, "task Csc of App, without (its references' public surface did not change)", plainTimes.CscMilliseconds("App")));
+        _breakdown.Add(new BreakdownRow(build, "task Csc of App, with SparkShip (the bundle's constants changed)", app));
+        _breakdown.Add(new BreakdownRow(build, "task Csc of App, without (its references' public surface did not change)", plainApp));
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), with SparkShip", times.TotalMilliseconds));
         _breakdown.Add(new BreakdownRow(build, "whole build (binlog), without", plainTimes.TotalMilliseconds));
+        double difference = times.TotalMilliseconds - plainTimes.TotalMilliseconds;
+        string share = difference > 0 ? ", " + (100 * (app - plainApp) / difference).ToString("0", CultureInfo.InvariantCulture) + "% of the difference" : "";
+        return string.Create(CultureInfo.InvariantCulture,
+            $"extra untimed build of each (binlog): whole build {times.TotalMilliseconds:0} vs {plainTimes.TotalMilliseconds:0} ms ({difference:+0;-0} ms); " +
+            $"the app's recompile, which its compiled-in bundle name implies: Csc of App {app:0} ms (without SparkShip: {plainApp:0} ms){share}; SparkShip's tasks {tasks:0} ms");
     }
 
     /// <summary>A row of seconds, ours vs a baseline measured in the same run.</summary>
-    private void AddTimeRow(string id, string scenario, string comparison, List<double> ours, List<double> baseline, double target, string? note = null) =>
+    private void AddTimeRow(string id, string scenario, string comparison, List<double> ours, List<double> baseline, double? target, string? note = null) =>
         _rows.Add(new ResultRow
         {
             Id = id, Scenario = scenario, Comparison = comparison, Unit = "s",
@@ -488,13 +568,35 @@ internal sealed class Benchmark
         _p.Run("dotnet", new[] { "pack", Path.Combine(snapshot, "src", "Sdk", "SparkShip.Sdk.csproj"), "-c", "Release", "-o", _feed, "-p:Version=" + _sdkVersion, "-nr:false" }, snapshot);
     }
 
-    /// <summary>The tree of that size and variant ("sdk", "plain", "manual"), created and built once on first use.</summary>
+    /// <summary>
+    /// Packs bench/EmptySdk (an MSBuild SDK whose Sdk.props and Sdk.targets are empty) with a version unique to the run:
+    /// into the benchmark's feed beside SparkShip.Sdk, or, when the SDK comes from another feed (--feed), into one of
+    /// the work folder's (the benchmark never writes into a feed it was given).
+    /// </summary>
+    private void PrepareEmptySdk()
+    {
+        _emptySdkFeed = _o.Feed is null ? _feed : Path.Combine(_work, "feed");
+        if (_o.Feed != null && Directory.Exists(_emptySdkFeed)) Directory.Delete(_emptySdkFeed, recursive: true);
+        Directory.CreateDirectory(_emptySdkFeed);
+        _emptySdkVersion = "1.0.0-bench." + DateTime.UtcNow.ToString("yyyyMMddHHmmss", CultureInfo.InvariantCulture);
+        var old = Path.Combine(_packages, AppTree.EmptySdkName.ToLowerInvariant());
+        if (Directory.Exists(old)) Directory.Delete(old, recursive: true);
+        Say($"packing {AppTree.EmptySdkName} {_emptySdkVersion} (bench/EmptySdk) into {_emptySdkFeed}");
+        _p.Run("dotnet", new[]
+        {
+            "pack", Path.Combine(_repo, "bench", "EmptySdk", AppTree.EmptySdkName + ".csproj"), "-c", "Release", "-o", _emptySdkFeed,
+            "-p:Version=" + _emptySdkVersion, "--artifacts-path", Path.Combine(_work, "emptysdk-build"), "-nr:false",
+        }, _work);
+    }
+
+    /// <summary>The tree of that size and variant ("sdk", "plain", "manual", "package", "empty"), created and built once on first use.</summary>
     private AppTree Tree(AppSize size, string variant)
     {
         if (_trees.TryGetValue((size, variant), out var tree)) return tree;
-        tree = new AppTree(Path.Combine(_work, $"{Name(size)}-{variant}"), size, variant is "sdk" or "package" ? variant : null);
+        tree = new AppTree(Path.Combine(_work, $"{Name(size)}-{variant}"), size, variant is "sdk" or "package" or "empty" ? variant : null);
         Say($"creating {tree.Name} and building it once (restore, compile{(variant == "manual" ? ", publish" : "")})");
-        tree.Create(_feed, _sdkVersion);
+        if (variant == "empty") tree.Create(_emptySdkFeed, _emptySdkVersion);
+        else tree.Create(_feed, _sdkVersion);
         if (variant == "manual") PublishAndZip(tree);
         else Build(tree);
         _trees[(size, variant)] = tree;
@@ -504,10 +606,10 @@ internal sealed class Benchmark
     private RunResult Build(AppTree tree, IReadOnlyDictionary<string, string?>? environment = null) =>
         _p.Run("dotnet", With(new List<string> { "build", tree.AppProject }), tree.Root, environment: environment);
 
-    private string BuildWithBinlog(AppTree tree, string label)
+    private string BuildWithBinlog(AppTree tree, string label, IReadOnlyDictionary<string, string?>? environment = null)
     {
         var binlog = BinlogPath(tree, label);
-        _p.Run("dotnet", With(new List<string> { "build", tree.AppProject, "-bl:" + binlog }), tree.Root);
+        _p.Run("dotnet", With(new List<string> { "build", tree.AppProject, "-bl:" + binlog }), tree.Root, environment: environment);
         return binlog;
     }
 

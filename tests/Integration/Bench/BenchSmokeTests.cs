@@ -40,7 +40,9 @@ public class BenchSmokeTests
                 driver, "--smoke", "--repo", env.RepoRoot, "--feed", env.Feed, "--sdk-version", env.SdkVersion,
                 "--packages", env.PackageCache, "--work", Path.Combine(root, "work"), "--out", results,
             },
-            env.RepoRoot, env.ChildEnvironment(), TimeSpan.FromMinutes(3));
+            // A guard against a hang, not a timing: the run includes the cold (no compiler server, no node reuse) builds of
+            // row 2a.4, and on 2 cores shared with other builds it has taken more than 3 minutes.
+            env.RepoRoot, env.ChildEnvironment(), TimeSpan.FromMinutes(6));
         _output.WriteLine(run.Output);
         Assert.True(run.ExitCode == 0, "The benchmark failed:\n" + run);
 
@@ -59,7 +61,7 @@ public class BenchSmokeTests
             Assert.Matches(@"^\*\*[0-9.]+(×| ms| s| MB)\*\*$", row[3]);
         }
         var ids = rows.Select(r => r[0]).ToList();
-        foreach (var expected in new[] { "1a", "1c", "1e", "2a.1", "2a.2", "2a.3", "3.1", "3.2", "4.1", "5.1", "5.2" }) Assert.Contains(expected, ids);
+        foreach (var expected in new[] { "1a", "1c", "1e", "1f", "2a.1", "2a.2", "2a.3", "2a.4", "3.1", "3.2", "4.1", "5.1", "5.2" }) Assert.Contains(expected, ids);
 
         // latest.json: the same rows, with the machine and every sample.
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(results, "latest.json")));
