@@ -106,9 +106,8 @@ public sealed class FileHashCache
         }
         catch (AggregateException e)
         {
-            // Callers handle an unreadable input (IOException, naming the file) as they do on the sequential path
-            // above; wrapped, it escaped them and crashed the task (MSB4018) on a cold cache. The first failure by
-            // path, so that the report does not depend on thread timing.
+            // Unwrapped, so that callers see the same IOException (naming the file) as on the sequential path above;
+            // the first failure by path, so that the report does not depend on thread timing.
             var first = e.Flatten().InnerExceptions
                 .OrderBy(x => (x as FileNotFoundException)?.FileName ?? x.Message, StringComparer.Ordinal).First();
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Capture(first).Throw();

@@ -4,9 +4,9 @@ namespace SparkShip.Tasks.Hashing;
 
 /// <summary>
 /// .NET reports a symbolic link's own size and time (lstat), while every reader of the path gets its target's bytes.
-/// Keyed on the link, the hash cache never saw a change of the target (a stale name, a stale archive), and the
-/// manifest recorded the link's length for an entry of the target's length (an archive at odds with its manifest,
-/// which the runtime refuses). Sizes and times of inputs are therefore taken from the final target.
+/// Keyed on the link, the hash cache would never see a change of the target (a stale name, a stale archive), and the
+/// manifest would record the link's length for an entry of the target's length (an archive at odds with its
+/// manifest, which the runtime refuses). So sizes and times of inputs are taken from the final target.
 /// </summary>
 internal static class LinkedFile
 {

@@ -7,8 +7,8 @@ namespace SparkShip.Tasks.Hashing;
 /// <summary>
 /// Refuses to read inputs that are not regular files. Opening a named pipe (FIFO) for reading blocks until some
 /// other process opens it for writing, so a bundle input that is one (an item pointing at it, or a file replaced by
-/// one between identify and bundle) hung the build forever; a character device such as /dev/zero never ends.
-/// Such an input is now an <see cref="IOException"/> naming the file and what it is, reported as SSHIP0007.
+/// one between identify and bundle) would hang the build forever; a character device such as /dev/zero never ends.
+/// Such an input is an <see cref="IOException"/> naming the file and what it is, reported as SSHIP0007.
 /// </summary>
 internal static class RegularFile
 {

@@ -18,7 +18,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     // ---- round trip and format ----------------------------------------------------------------------------
 
     [Fact]
-    public void RoundTrip_ZipArchiveReadsNamesContentsAndOrder()
+    public void Round_trip_zip_archive_reads_names_contents_and_order()
     {
         var files = new (string Name, byte[] Content)[]
         {
@@ -49,7 +49,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Headers_HaveOnlyFixedMetadata()
+    public void Headers_have_only_fixed_metadata()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("text.txt", Text(4000)), ("random.bin", RandomBytes(3000, 2)), ("empty", Array.Empty<byte>()));
         // Small in-memory limit: the text file goes through the streamed path, whose local header is patched.
@@ -90,7 +90,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Output_IsByteIdentical_WhateverTheFolderTimestampsAndPermissions()
+    public void Output_is_byte_identical_whatever_the_folder_timestamps_and_permissions()
     {
         var files = new (string, byte[])[] { ("bin/app.dll", RandomBytes(20000, 3)), ("conf/app.conf", Text(5000)), ("x/empty", Array.Empty<byte>()) };
         List<ZipEntrySource> first = CreateFiles("one/deeper/folder", files);
@@ -113,7 +113,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void IncompressibleData_IsStored_CompressibleData_IsDeflated()
+    public void Incompressible_data_is_stored_compressible_data_is_deflated()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("random.bin", RandomBytes(50000, 4)), ("text.txt", Text(50000)), ("one-byte", new byte[] { 42 }));
 
@@ -129,7 +129,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void EmptyFile_IsStoredWithZeroSizes()
+    public void Empty_file_is_stored_with_zero_sizes()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("empty.txt", Array.Empty<byte>()));
 
@@ -142,7 +142,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Utf8Names_RoundTrip()
+    public void Utf8_names_round_trip()
     {
         const string name = "données/é.txt";
         List<ZipEntrySource> entries = CreateFiles("src", ("plain.txt", Text(10)));
@@ -159,7 +159,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Entries_AreWrittenInTheGivenOrder_NotSorted()
+    public void Entries_are_written_in_the_given_order_not_sorted()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("b", Text(10)), ("a", Text(20)), ("c/a", Text(30)), ("B", Text(40)));
 
@@ -189,7 +189,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     [InlineData("folder/")]
     [InlineData("a\0b")]
     [InlineData(null)] // an unpaired surrogate, which an attribute argument cannot carry
-    public void InvalidNames_AreRejected_NamingTheEntry(string? name)
+    public void Invalid_names_are_rejected_naming_the_entry(string? name)
     {
         name ??= "bad\ud800surrogate";
         List<ZipEntrySource> entries = CreateFiles("src", ("ok.txt", Text(10)));
@@ -206,7 +206,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     [InlineData("...")]
     [InlineData(".hidden/..a/b..")]
     [InlineData("a b/c:d.txt")]
-    public void UnusualButSafeNames_AreAccepted(string name)
+    public void Unusual_but_safe_names_are_accepted(string name)
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("ok.txt", Text(10)));
         entries.Add(new ZipEntrySource(name, entries[0].SourcePath));
@@ -218,7 +218,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void DuplicateNames_AreRejected_Ordinally()
+    public void Duplicate_names_are_rejected_ordinally()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("lib/a.dll", Text(10)), ("lib/A.dll", Text(10)));
         WriteZip(entries, out _); // differing only in case is allowed
@@ -233,7 +233,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     // ---- parallelism --------------------------------------------------------------------------------------
 
     [Fact]
-    public void ThousandsOfSmallEntries_RoundTrip()
+    public void Thousands_of_small_entries_round_trip()
     {
         const int count = 3000;
         var files = Enumerable.Range(0, count)
@@ -254,7 +254,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void ParallelAndSequential_GiveIdenticalBytes()
+    public void Parallel_and_sequential_give_identical_bytes()
     {
         var files = new List<(string, byte[])>();
         for (int i = 0; i < 120; i++)
@@ -277,7 +277,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void BufferedEntries_StayWithinTwiceMaxParallelism_WhenTheOutputIsSlow()
+    public void Buffered_entries_stay_within_twice_max_parallelism_when_the_output_is_slow()
     {
         var files = Enumerable.Range(0, 150).Select(i => ($"f{i}", Text(2000 + i))).ToArray();
         List<ZipEntrySource> entries = CreateFiles("window", files);
@@ -293,7 +293,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void LargeEntries_AreStreamed_AndStayDeflatedEvenWhenLarger()
+    public void Large_entries_are_streamed_and_stay_deflated_even_when_larger()
     {
         List<ZipEntrySource> entries = CreateFiles("big", ("small.txt", Text(100)), ("big.bin", RandomBytes(300_000, 5)), ("big.txt", Text(300_000)), ("after.txt", Text(50)));
         var diagnostics = new ZipWriteDiagnostics();
@@ -312,7 +312,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     // ---- external tools -----------------------------------------------------------------------------------
 
     [Fact]
-    public void InfoZipUnzip_TestsTheArchiveAndSeesMsDosOrigin()
+    public void Info_zip_unzip_tests_the_archive_and_sees_ms_dos_origin()
     {
         List<ZipEntrySource> entries = CreateFiles("src",
             ("lib/app.dll", RandomBytes(70000, 6)), ("conf/app.conf", Text(70000)), ("empty", Array.Empty<byte>()), ("données/é.txt", Text(33)));
@@ -343,7 +343,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
 
     [Fact]
     [Trait("Category", "Slow")]
-    public void Zip64_SparseFileOver4GiB_ReadsBack()
+    public void Zip64_sparse_file_over_4_GiB_reads_back()
     {
         string big = Path.Combine(_root, "sparse.bin");
         long length = FourGiB + 12345;
@@ -410,7 +410,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Zip64_OffsetsPast4GiB_UseZip64FieldsAndEndRecord()
+    public void Zip64_offsets_past_4_GiB_use_zip64_fields_and_end_record()
     {
         // The archive starts 4 GiB into a sparse file, so every local header offset needs zip64 (offsets are
         // absolute positions, as for a self-extractor stub).
@@ -451,7 +451,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Zip64_65535Entries_UseZip64EndRecord()
+    public void Zip64_65535_entries_use_zip64_end_record()
     {
         List<ZipEntrySource> one = CreateFiles("src", ("x", Text(20)));
         var entries = Enumerable.Range(0, 0xFFFF).Select(i => new ZipEntrySource($"d{i / 1000}/e{i}", one[0].SourcePath)).ToList();
@@ -476,7 +476,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Zip64_IsNotUsedBelowTheLimits()
+    public void Zip64_is_not_used_below_the_limits()
     {
         List<ZipEntrySource> one = CreateFiles("src", ("x", Text(20)));
         var entries = Enumerable.Range(0, 0xFFFE).Select(i => new ZipEntrySource($"e{i}", one[0].SourcePath)).ToList();
@@ -495,7 +495,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     [InlineData(0xFFFF0000L, true)]
     [InlineData(0xFFFFFFFFL, true)]
     [InlineData(FourGiB * 3, true)]
-    public void StreamedLocalHeader_UsesZip64WheneverDeflatedSizeCouldReach4GiB(long length, bool expected)
+    public void Streamed_local_header_uses_zip64_whenever_deflated_size_could_reach_4_GiB(long length, bool expected)
     {
         Assert.Equal(expected, ZipFormat.StreamedLocalHeaderNeedsZip64(length));
         if (!expected)
@@ -507,7 +507,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     // ---- errors, cancellation, options ----------------------------------------------------------------------
 
     [Fact]
-    public void MissingSource_FailsNamingThePath_BeforeWritingAnything()
+    public void Missing_source_fails_naming_the_path_before_writing_anything()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("ok.txt", Text(10)));
         string missing = Path.Combine(_root, "no-such-dir", "missing.dll");
@@ -522,7 +522,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void SourceDeletedAfterMeasuring_FailsNamingThePath()
+    public void Source_deleted_after_measuring_fails_naming_the_path()
     {
         // Measured up front, gone by the time a worker reads it: the error comes from the compressor thread.
         var files = Enumerable.Range(0, 40).Select(i => ($"f{i}", Text(1000))).ToArray();
@@ -535,7 +535,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void LargeSourceEmptiedAfterMeasuring_BecomesAnEmptyStoredEntry()
+    public void Large_source_emptied_after_measuring_becomes_an_empty_stored_entry()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("first", Text(100)), ("big", Text(50_000)), ("last", Text(100)));
         var destination = new CallbackStream(new MemoryStream(), writes => { if (writes == 1) File.WriteAllBytes(entries[1].SourcePath, Array.Empty<byte>()); });
@@ -552,7 +552,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Cancellation_BeforeStart_WritesNothing()
+    public void Cancellation_before_start_writes_nothing()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("a", Text(10)));
         var destination = new MemoryStream();
@@ -564,7 +564,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void Cancellation_BetweenEntries_StopsTheWrite()
+    public void Cancellation_between_entries_stops_the_write()
     {
         var files = Enumerable.Range(0, 500).Select(i => ($"f{i}", Text(500 + i))).ToArray();
         List<ZipEntrySource> entries = CreateFiles("src", files);
@@ -580,7 +580,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void ExistingBytesAfterTheArchive_AreCutOff()
+    public void Existing_bytes_after_the_archive_are_cut_off()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("a", Text(10)));
         byte[] expected = WriteZip(entries, out _);
@@ -594,7 +594,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void InvalidArguments_AreRejected()
+    public void Invalid_arguments_are_rejected()
     {
         List<ZipEntrySource> entries = CreateFiles("src", ("a", Text(10)));
         var ok = new MemoryStream();
@@ -608,7 +608,7 @@ public sealed class DeterministicZipWriterTests : IDisposable
     }
 
     [Fact]
-    public void NoEntries_GiveAnEmptyArchive()
+    public void No_entries_give_an_empty_archive()
     {
         byte[] zip = WriteZip(new List<ZipEntrySource>(), out IReadOnlyList<ZipEntryResult> results);
 

@@ -46,7 +46,7 @@ public sealed class FileHashCacheTests : IDisposable
     // ---- hashing ------------------------------------------------------------------------------------------
 
     [Fact]
-    public void GetHash_IsContentHashOfFile_AndReadsOnce()
+    public void Get_hash_is_content_hash_of_file_and_reads_once()
     {
         var path = _dir.WriteOld("a.bin", "some content");
         var cache = FileHashCache.Load(null);
@@ -58,7 +58,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void GetHash_OfMissingFile_Throws()
+    public void Get_hash_of_missing_file_throws()
     {
         var cache = FileHashCache.Load(null);
         var e = Assert.Throws<FileNotFoundException>(() => cache.GetHash(_dir.Combine("missing.bin")));
@@ -66,7 +66,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void Prefetch_HashesEachUnknownFileOnce()
+    public void Prefetch_hashes_each_unknown_file_once()
     {
         var paths = Enumerable.Range(0, 5).Select(i => _dir.WriteOld($"p/{i}.bin", "file " + i)).ToList();
         var cache = FileHashCache.Load(null);
@@ -78,7 +78,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void ChangedSize_IsRehashed()
+    public void Changed_size_is_rehashed()
     {
         var path = _dir.WriteOld("a.txt", "short");
         var time = File.GetLastWriteTimeUtc(path);
@@ -95,7 +95,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void ChangedTime_IsRehashed()
+    public void Changed_time_is_rehashed()
     {
         var path = _dir.WriteOld("a.txt", "aaaa");
         var cache = FileHashCache.Load(null);
@@ -113,7 +113,7 @@ public sealed class FileHashCacheTests : IDisposable
     // ---- the cache file -----------------------------------------------------------------------------------
 
     [Fact]
-    public void SaveAndLoad_RoundTrip_SecondInstanceReadsNothing()
+    public void Save_and_load_round_trip_second_instance_reads_nothing()
     {
         var a = _dir.WriteOld("a.txt", "alpha");
         var b = _dir.WriteOld("b.txt", "beta");
@@ -133,7 +133,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void Load_TrustsTheFilesEntries()
+    public void Load_trusts_the_files_entries()
     {
         // The loaded entry, not a re-read (nor the in-memory cache), answers: a planted hash comes back as is.
         var a = _dir.WriteOld("a.txt", "alpha");
@@ -152,7 +152,7 @@ public sealed class FileHashCacheTests : IDisposable
     [InlineData("")]
     [InlineData("not a cache\n")]
     [InlineData("sparkship-hash-cache/0\n/x\t1\t2\th\t\n")]
-    public void UnusableCacheFile_IsAnEmptyCache(string content)
+    public void Unusable_cache_file_is_an_empty_cache(string content)
     {
         var a = _dir.Write("fresh.txt", "fresh"); // racy: never in the in-memory cache, so a read shows
         _dir.Write("obj/hashes.cache", content);
@@ -163,7 +163,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void MalformedLines_AreSkipped()
+    public void Malformed_lines_are_skipped()
     {
         var a = _dir.WriteOld("a.txt", "alpha");
         var info = new FileInfo(a);
@@ -180,7 +180,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void Save_WithNothingChanged_DoesNotTouchTheFile()
+    public void Save_with_nothing_changed_does_not_touch_the_file()
     {
         var a = _dir.WriteOld("a.txt", "alpha");
         var first = FileHashCache.Load(CachePath);
@@ -198,7 +198,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void Save_WithoutLookups_CreatesNoFile()
+    public void Save_without_lookups_creates_no_file()
     {
         FileHashCache.Load(CachePath).Save();
         Assert.False(File.Exists(CachePath));
@@ -206,7 +206,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void Save_KeepsUnusedUnchangedEntries_DropsDeletedAndChangedOnes()
+    public void Save_keeps_unused_unchanged_entries_drops_deleted_and_changed_ones()
     {
         var kept = _dir.WriteOld("kept.txt", "kept");
         var deleted = _dir.WriteOld("deleted.txt", "deleted");
@@ -230,7 +230,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void Save_LeavesNoTemporaryFiles()
+    public void Save_leaves_no_temporary_files()
     {
         var cache = FileHashCache.Load(CachePath);
         cache.GetHash(_dir.WriteOld("a.txt", "a"));
@@ -241,7 +241,7 @@ public sealed class FileHashCacheTests : IDisposable
     // ---- the racy window ----------------------------------------------------------------------------------
 
     [Fact]
-    public void FreshFile_IsSavedRacy_OldFileIsNot()
+    public void Fresh_file_is_saved_racy_old_file_is_not()
     {
         var fresh = _dir.Write("fresh.txt", "fresh");
         var old = _dir.WriteOld("old.txt", "old");
@@ -260,7 +260,7 @@ public sealed class FileHashCacheTests : IDisposable
     private static DateTime RacyTime() => DateTime.UtcNow.AddSeconds(30);
 
     [Fact]
-    public void RacyEntry_WhoseFileChangedWithoutChangingSizeOrTime_IsRehashedAfterLoad()
+    public void Racy_entry_whose_file_changed_without_changing_size_or_time_is_rehashed_after_load()
     {
         var path = _dir.Write("racy.txt", "AAAA");
         var time = RacyTime();
@@ -283,7 +283,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void RacyEntry_UnchangedFile_IsVerifiedOnce_AndDoesNotRewriteTheCache()
+    public void Racy_entry_unchanged_file_is_verified_once_and_does_not_rewrite_the_cache()
     {
         var path = _dir.Write("racy.txt", "stable");
         SetTime(path, RacyTime());
@@ -302,7 +302,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void RacyEntry_VerifiedAfterItsFileAgedOutOfTheWindow_LosesItsMark_AndIsNotReadAgain()
+    public void Racy_entry_verified_after_its_file_aged_out_of_the_window_loses_its_mark_and_is_not_read_again()
     {
         // A cache saved racy (within 2 s of the file's time) by an earlier build; the file is an hour old now.
         var path = _dir.WriteOld("aged.txt", "stable");
@@ -322,7 +322,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void RacyEntry_WhoseFileChanged_GetsFreshAssemblyFacts()
+    public void Racy_entry_whose_file_changed_gets_fresh_assembly_facts()
     {
         // An assembly and a text file of exactly the same size, swapped under the same time.
         var assembly = TestAssemblies.Compile(_dir.Combine("build/Racy.dll"), "Racy");
@@ -344,7 +344,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void RacyEntry_UnchangedFile_KeepsItsAssemblyFacts()
+    public void Racy_entry_unchanged_file_keeps_its_assembly_facts()
     {
         var path = TestAssemblies.Compile(_dir.Combine("lib/Stable.dll"), "Stable");
         SetTime(path, RacyTime());
@@ -364,7 +364,7 @@ public sealed class FileHashCacheTests : IDisposable
     // ---- the process-wide memory cache --------------------------------------------------------------------
 
     [Fact]
-    public void MemoryCache_SecondInstanceWithoutAFile_ReadsNothingForAnOldFile()
+    public void Memory_cache_second_instance_without_a_file_reads_nothing_for_an_old_file()
     {
         var path = _dir.WriteOld("shared.txt", "shared content");
         var first = FileHashCache.Load(null);
@@ -377,7 +377,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void MemoryCache_DoesNotShareRacyFiles()
+    public void Memory_cache_does_not_share_racy_files()
     {
         var path = _dir.Write("fresh.txt", "fresh content");
         SetTime(path, RacyTime());
@@ -389,7 +389,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void MemoryCache_EntryOfAChangedFile_IsNotUsed()
+    public void Memory_cache_entry_of_a_changed_file_is_not_used()
     {
         var path = _dir.WriteOld("shared.txt", "one");
         FileHashCache.Load(null).GetHash(path);
@@ -402,7 +402,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void MemoryCache_EntryUsedByAnInstance_IsSavedToItsFile()
+    public void Memory_cache_entry_used_by_an_instance_is_saved_to_its_file()
     {
         var path = _dir.WriteOld("shared.txt", "from memory");
         var hash = FileHashCache.Load(null).GetHash(path);
@@ -417,7 +417,7 @@ public sealed class FileHashCacheTests : IDisposable
     // ---- assembly facts -----------------------------------------------------------------------------------
 
     [Fact]
-    public void AssemblyFacts_OfThisNet10TestAssembly()
+    public void Assembly_facts_of_this_net10_test_assembly()
     {
         var facts = FileHashCache.Load(null).GetAssemblyFacts(typeof(FileHashCacheTests).Assembly.Location);
 
@@ -429,7 +429,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void AssemblyFacts_OfARefPackAssembly_IsReferenceAssembly()
+    public void Assembly_facts_of_a_ref_pack_assembly_is_reference_assembly()
     {
         var facts = AssemblyFacts.Read(DotnetInstall.RefSystemRuntime);
         Assert.True(facts.IsManaged);
@@ -437,7 +437,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void AssemblyFacts_OfACompiledLibrary()
+    public void Assembly_facts_of_a_compiled_library()
     {
         var path = TestAssemblies.Compile(_dir.Combine("lib/Facts.dll"), "Facts",
             "[assembly: System.Runtime.Versioning.TargetFramework(\".NETStandard,Version=v2.1\")]\n" +
@@ -453,7 +453,7 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void AssemblyFacts_SurviveTheCacheFile()
+    public void Assembly_facts_survive_the_cache_file()
     {
         var path = TestAssemblies.Compile(_dir.Combine("lib/Saved.dll"), "Saved",
             "[assembly: System.Runtime.Versioning.TargetFramework(\".NETCoreApp,Version=v8.0\")]\n" +
@@ -480,7 +480,7 @@ public sealed class FileHashCacheTests : IDisposable
     [InlineData("text")]
     [InlineData("empty")]
     [InlineData("mz")]
-    public void AssemblyFacts_OfNonPeFiles_AreNotManaged(string kind)
+    public void Assembly_facts_of_non_pe_files_are_not_managed(string kind)
     {
         var path = kind switch
         {
@@ -495,14 +495,14 @@ public sealed class FileHashCacheTests : IDisposable
     }
 
     [Fact]
-    public void AssemblyFacts_OfANativeLibrary_AreNotManaged()
+    public void Assembly_facts_of_a_native_library_are_not_managed()
     {
         var native = Directory.GetFiles(DotnetInstall.RuntimeDirectory, "libSystem.Native.*").Concat(Directory.GetFiles(DotnetInstall.RuntimeDirectory, "System.Native.dll")).First();
         Assert.False(FileHashCache.Load(null).GetAssemblyFacts(native).IsManaged);
     }
 
     [Fact]
-    public void AssemblyFacts_SerializeRoundTrip()
+    public void Assembly_facts_serialize_round_trip()
     {
         var facts = new AssemblyFacts(true, ".NETCoreApp,Version=v8.0", 8, true, "1.0|x%y\tz", "1.0.0.0");
         var back = AssemblyFacts.Deserialize(facts.Serialize())!;

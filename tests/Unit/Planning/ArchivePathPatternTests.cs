@@ -56,7 +56,7 @@ public sealed class ArchivePathPatternTests
         Assert.Equal(expected, new ArchivePathPattern(pattern).IsMatch(path));
 
     [Fact]
-    public void Pattern_IsNormalized()
+    public void Pattern_is_normalized()
     {
         Assert.Equal("data/*.txt", new ArchivePathPattern(@" \data\*.txt ").Pattern);
     }
@@ -65,5 +65,5 @@ public sealed class ArchivePathPatternTests
     [InlineData("*.pdb", true)]
     [InlineData("a?.txt", true)]
     [InlineData("data/words.txt", false)]
-    public void IsPattern(string text, bool expected) => Assert.Equal(expected, ArchivePathPattern.IsPattern(text));
+    public void Is_pattern(string text, bool expected) => Assert.Equal(expected, ArchivePathPattern.IsPattern(text));
 }

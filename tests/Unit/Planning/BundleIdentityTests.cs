@@ -14,7 +14,7 @@ public sealed class PathMappingTests
     [InlineData(null)]
     [InlineData("")]
     [InlineData("   ")]
-    public void EmptyMap_LeavesPathAsIs(string? map) => Assert.Equal("/src/app/Program.cs", PathMapping.Apply("/src/app/Program.cs", map));
+    public void Empty_map_leaves_path_as_is(string? map) => Assert.Equal("/src/app/Program.cs", PathMapping.Apply("/src/app/Program.cs", map));
 
     [Theory]
     [InlineData("/src/app/=/_/", "/src/app/Program.cs", "/_/Program.cs")]
@@ -44,13 +44,13 @@ public sealed class PathMappingTests
     [InlineData("/src/=/A/,/src/=/B/", "/src/P.cs")]
     [InlineData("/a,,b/=/_/", "/a,b/P.cs")]
     [InlineData("/a==b/=/_/", "/a=b/P.cs")]
-    public void Apply_AgreesWithTheCompiler(string map, string path) => Assert.Equal(Roslyn(map, path), PathMapping.Apply(path, map));
+    public void Apply_agrees_with_the_compiler(string map, string path) => Assert.Equal(Roslyn(map, path), PathMapping.Apply(path, map));
 
     [Theory]
     [InlineData("/repo/=/_/,/repo/sub/=/_1/", "/repo/sub/P.cs")]   // Roslyn: longest key wins -> /_1/P.cs
     [InlineData("/src=/_", "/srcfoo/P.cs")]                        // Roslyn: '/src/' does not match '/srcfoo/'
     [InlineData("/src/=/_", "/src/P.cs")]                          // Roslyn: value gets a '/' -> /_/P.cs
-    public void Apply_AgreesWithTheCompiler_NestedKeysAndSeparators(string map, string path) =>
+    public void Apply_agrees_with_the_compiler_nested_keys_and_separators(string map, string path) =>
         Assert.Equal(Roslyn(map, path), PathMapping.Apply(path, map));
 }
 
@@ -59,7 +59,7 @@ public sealed class FingerprintBuilderTests
     private static FingerprintBuilder New() => new("1.2.3");
 
     [Fact]
-    public void OrderWithinASection_DoesNotMatter()
+    public void Order_within_a_section_does_not_matter()
     {
         var a = New().Add("files", "a.dll", "h1").Add("files", "b.dll", "h2").Add("bundle", "x", "y");
         var b = New().Add("bundle", "x", "y").Add("files", "b.dll", "h2").Add("files", "a.dll", "h1");
@@ -68,7 +68,7 @@ public sealed class FingerprintBuilderTests
     }
 
     [Fact]
-    public void AnyChange_ChangesTheFingerprint()
+    public void Any_change_changes_the_fingerprint()
     {
         static FingerprintBuilder Baseline(FingerprintBuilder f) => f.Add("files", "a.dll", "h1").Add("files", "b.dll", "h2");
         var baseline = Baseline(New()).Compute();
@@ -89,7 +89,7 @@ public sealed class FingerprintBuilderTests
     }
 
     [Fact]
-    public void SeparatorsInKeysAndValues_CannotForgeOtherLines()
+    public void Separators_in_keys_and_values_cannot_forge_other_lines()
     {
         Assert.NotEqual(New().Add("s", "a\tb", "c").Compute(), New().Add("s", "a", "b\tc").Compute());
         Assert.NotEqual(New().Add("s", "a\nb", "c").Compute(), New().Add("s", "a", "c").Add("s", "b", "c").Compute());
@@ -98,7 +98,7 @@ public sealed class FingerprintBuilderTests
     }
 
     [Fact]
-    public void Compute_HashesText()
+    public void Compute_hashes_text()
     {
         var fp = New().Add("files", "b.dll", "h2").Add("files", "a.dll", "h1").Add("bundle", "assembly", "App");
         var text = fp.Text();
@@ -128,10 +128,10 @@ public sealed class BundleIdentityTests
     [InlineData("Café", "Caf_.app-0123456789abcdef.zip")]
     [InlineData(".hidden", "hidden.app-0123456789abcdef.zip")]
     [InlineData("", "app.app-0123456789abcdef.zip")]
-    public void ArchiveName(string prefix, string expected) => Assert.Equal(expected, SparkBundleNames.Archive(prefix, "app", Fingerprint));
+    public void Archive_name(string prefix, string expected) => Assert.Equal(expected, SparkBundleNames.Archive(prefix, "app", Fingerprint));
 
     [Fact]
-    public void ArchiveName_UsesTheLayerAndTheFirst16HexDigits()
+    public void Archive_name_uses_the_layer_and_the_first_16_hex_digits()
     {
         Assert.Equal("App.deps-fedcba9876543210.zip", SparkBundleNames.Archive("App", "deps", "fedcba9876543210" + "ffffffffffffffff"));
         Assert.Equal(16, SparkBundleNames.HashLength);
@@ -150,10 +150,10 @@ public sealed class BundleIdentityTests
     [InlineData("...", "app")]
     [InlineData("", "app")]
     [InlineData("%20+#?&", "_20____")]
-    public void SafePrefix(string prefix, string expected) => Assert.Equal(expected, SparkBundleNames.SafePrefix(prefix));
+    public void Safe_prefix(string prefix, string expected) => Assert.Equal(expected, SparkBundleNames.SafePrefix(prefix));
 
     [Fact]
-    public void SafePrefix_OutputIsAlwaysPlainAscii()
+    public void Safe_prefix_output_is_always_plain_ascii()
     {
         foreach (var prefix in new[] { "a b", "ç", "\t\n", "..", "x\u00A0y", "emoji😀" })
             Assert.Matches("^[A-Za-z0-9_][A-Za-z0-9_.-]*$", SparkBundleNames.SafePrefix(prefix));

@@ -60,7 +60,7 @@ public sealed class BundlePlannerTests : IDisposable
     // ---- runtime identifier selection -----------------------------------------------------------------------
 
     [Fact]
-    public void SdkGraphChain_KeepsLinuxX64NativeAssetAtRoot_LeavesOutOtherRuntimes()
+    public void Sdk_graph_chain_keeps_linux_x64_native_asset_at_root_leaves_out_other_runtimes()
     {
         var chain = RuntimeIdentifierGraph.FallbackChain("linux-x64", DotnetInstall.RidGraph);
         const string id = "SQLitePCLRaw.lib.e_sqlite3";
@@ -85,7 +85,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void RuntimeIdentifierMetadata_WinsOverTheFolderName()
+    public void Runtime_identifier_metadata_wins_over_the_folder_name()
     {
         // The build's RuntimeIdentifier metadata is authoritative; the path is the fallback.
         var tagged = Package("P", "runtimes/whatever/native/libp.so", rid: "linux-x64");
@@ -94,7 +94,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void NearestRid_Wins_ForManagedAssets()
+    public void Nearest_rid_wins_for_managed_assets()
     {
         var unix = Package("X", "runtimes/unix/lib/net8.0/X.dll", rid: "unix");
         var linuxX64 = Package("X", "runtimes/linux-x64/lib/net8.0/X.dll", rid: "linux-x64");
@@ -109,7 +109,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void OnlyAFartherRid_IsStillChosen()
+    public void Only_a_farther_rid_is_still_chosen()
     {
         var unix = Package("X", "runtimes/unix/lib/net8.0/X.dll", rid: "unix");
         var win = Package("X", "runtimes/win/lib/net8.0/X.dll", rid: "win");
@@ -121,7 +121,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void HandWrittenChain_OrderDecides_NotTheGraph()
+    public void Hand_written_chain_order_decides_not_the_graph()
     {
         // With a chain that ranks unix above linux, the unix asset wins.
         var linux = Package("N", "runtimes/linux/native/libn.so", rid: "linux");
@@ -134,7 +134,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void RidMatching_IsCaseInsensitive()
+    public void Rid_matching_is_case_insensitive()
     {
         var asset = Package("C", "runtimes/Linux-X64/native/libc.so", rid: "Linux-X64");
         var plan = Plan(asset);
@@ -142,7 +142,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void NearestRid_IsChosenPerPackage_AndPerAssetKind()
+    public void Nearest_rid_is_chosen_per_package_and_per_asset_kind()
     {
         // Package A's linux-x64 asset does not push out package B's unix asset, and a package's native group does
         // not compete with its managed group.
@@ -157,7 +157,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void RidSpecificManagedGroup_ReplacesTheSamePackagesLibAssets_Only()
+    public void Rid_specific_managed_group_replaces_the_same_packages_lib_assets_only()
     {
         var libAsset = Package("System.Foo", "System.Foo.dll", assetType: "runtime");
         var libExtra = Package("System.Foo", "System.Foo.Extra.dll", assetType: "runtime");
@@ -176,7 +176,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void NativeOnlyRidGroup_DoesNotReplaceLibAssets()
+    public void Native_only_rid_group_does_not_replace_lib_assets()
     {
         var managed = Package("Z", "Z.dll", assetType: "runtime");
         var native = Package("Z", "runtimes/linux-x64/native/libz.so", rid: "linux-x64");
@@ -188,7 +188,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void ManagedGroupForOtherRidsOnly_LeavesLibAssetInPlace_WithoutWarning()
+    public void Managed_group_for_other_rids_only_leaves_lib_asset_in_place_without_warning()
     {
         var lib = Package("W", "W.dll", assetType: "runtime");
         var win = Package("W", "runtimes/win/lib/net8.0/W.dll", rid: "win");
@@ -201,7 +201,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void BrowserWasmNativeAssets_AreLeftOut()
+    public void Browser_wasm_native_assets_are_left_out()
     {
         var wasm = Package("S", "runtimes/browser-wasm/nativeassets/net8.0/x.a", rid: "browser-wasm");
         var linux = Package("S", "runtimes/linux-x64/native/libx.so", rid: "linux-x64");
@@ -214,7 +214,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void PackageWithNativeAssetsButNoneForTheChain_WarnsSSHIP0002()
+    public void Package_with_native_assets_but_none_for_the_chain_warns_SSHIP0002()
     {
         var win = Package("Native.Only", "runtimes/win-x64/native/nat.dll", rid: "win-x64");
         var osx = Package("Native.Only", "runtimes/osx-arm64/native/libnat.dylib", rid: "osx-arm64");
@@ -232,7 +232,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void PackageWithoutNativeAssets_DoesNotWarn()
+    public void Package_without_native_assets_does_not_warn()
     {
         var plan = Plan(
             Package("Humanizer.Core", "Humanizer.dll", assetType: "runtime"),
@@ -255,7 +255,7 @@ public sealed class BundlePlannerTests : IDisposable
     [InlineData("osx/libm.dylib", "libm.dylib")]
     [InlineData("docs/Lib.xml", "docs/Lib.xml")]
     [InlineData("Top.dll", "Top.dll")]
-    public void Flattening_PutsBinariesAtTheRoot_KeepsSatellitesAndContent(string targetPath, string archivePath)
+    public void Flattening_puts_binaries_at_the_root_keeps_satellites_and_content(string targetPath, string archivePath)
     {
         var candidate = Local("p/" + targetPath, targetPath);
         var plan = Plan(candidate);
@@ -264,7 +264,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void RidSpecificSatellite_KeepsItsCultureFolder()
+    public void Rid_specific_satellite_keeps_its_culture_folder()
     {
         var satellite = Package("R", "runtimes/unix/lib/net8.0/de/R.resources.dll", rid: "unix");
         var plan = Plan(satellite);
@@ -272,7 +272,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void Candidate_NormalizesBackslashesInTargetPath()
+    public void Candidate_normalizes_backslashes_in_target_path()
     {
         var candidate = Local("c/words.txt", @"data\words.txt", BundleFileKind.Content);
         Assert.Equal("data/words.txt", candidate.TargetPath);
@@ -282,7 +282,7 @@ public sealed class BundlePlannerTests : IDisposable
     // ---- layers -------------------------------------------------------------------------------------------
 
     [Fact]
-    public void Layers_PackagesToDependencies_RestToApp_OverrideWins()
+    public void Layers_packages_to_dependencies_rest_to_app_override_wins()
     {
         var package = Package("Humanizer.Core", "Humanizer.dll");
         var packageContent = new BundleCandidate(_dir.Write("pc/config.json", "{}"), "config.json", BundleFileKind.Content) { PackageId = "Some.Content" };
@@ -306,7 +306,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void PlannedFiles_AreOrderedByArchivePath()
+    public void Planned_files_are_ordered_by_archive_path()
     {
         var plan = Plan(Local("z.txt", "z.txt"), Local("a.txt", "a.txt"), Local("M.dll", "M.dll"), Local("d/b.txt", "d/b.txt"));
         Assert.Equal(new[] { "M.dll", "a.txt", "d/b.txt", "z.txt" }, plan.Files.Select(f => f.ArchivePath));
@@ -315,7 +315,7 @@ public sealed class BundlePlannerTests : IDisposable
     // ---- exclusions ---------------------------------------------------------------------------------------
 
     [Fact]
-    public void MicrosoftSpark_IsLeftOut_ByPackageIdAndByFileName_ExtensionsAreKept()
+    public void Microsoft_spark_is_left_out_by_package_id_and_by_file_name_extensions_are_kept()
     {
         var fromPackage = Package("Microsoft.Spark", "Microsoft.Spark.dll");
         var packageDependencyFile = Package("Microsoft.Spark", "jars/microsoft-spark-3-5_2.12-2.3.1.jar", assetType: "content");
@@ -341,7 +341,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void MicrosoftSpark_IsKept_WhenExclusionIsOff()
+    public void Microsoft_spark_is_kept_when_exclusion_is_off()
     {
         var fromPackage = Package("Microsoft.Spark", "Microsoft.Spark.dll");
         var jar = Local("jars/microsoft-spark-3-5_2.12-2.3.1.jar", "microsoft-spark-3-5_2.12-2.3.1.jar", BundleFileKind.Content);
@@ -352,7 +352,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void Symbols_AreLeftOut_OnlyWhenIncludeSymbolsIsFalse()
+    public void Symbols_are_left_out_only_when_include_symbols_is_false()
     {
         BundleCandidate[] Candidates() => new[] { Compiled("App.pdb"), Local("lib/Lib.pdb", "Lib.pdb"), Local("lib/Lib.dll", "Lib.dll") };
 
@@ -365,7 +365,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void ExcludedPaths_MatchArchivePathOrFullSourcePath()
+    public void Excluded_paths_match_archive_path_or_full_source_path()
     {
         var byArchivePath = Local("c/words.txt", "data/words.txt", BundleFileKind.Content);
         var byFlattenedArchivePath = Local("deep/folder/Lib.dll", "deep/folder/Lib.dll");
@@ -385,7 +385,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void ExcludedPatterns_AreGlobsOnArchivePaths()
+    public void Excluded_patterns_are_globs_on_archive_paths()
     {
         var xmlDeep = Local("a/docs/Lib.xml", "docs/api/Lib.xml", BundleFileKind.Content);
         var xmlTop = Local("a/Top.xml", "Top.xml", BundleFileKind.Content);
@@ -408,7 +408,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void ReferenceAssemblyFolder_NonBinaryFilesAreLeftOut()
+    public void Reference_assembly_folder_non_binary_files_are_left_out()
     {
         var refDoc = Local("r/ref/Lib.xml", "ref/Lib.xml", BundleFileKind.Content);
         var refintDoc = Local("r/refint/Lib.xml", "refint/Lib.xml", BundleFileKind.Content);
@@ -422,7 +422,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void ReferenceAssemblyFolder_AssembliesAreLeftOut()
+    public void Reference_assembly_folder_assemblies_are_left_out()
     {
         // Not marked [ReferenceAssembly] (so only the folder rule can catch it), e.g. an old SDK's bin/ref/ copy.
         var refDll = Local("r/ref/Lib.dll", "ref/Lib.dll", content: "not really a PE file");
@@ -436,7 +436,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void RealReferenceAssembly_IsLeftOut_WhenExcludeReferenceAssemblies_KeptOtherwise()
+    public void Real_reference_assembly_is_left_out_when_exclude_reference_assemblies_kept_otherwise()
     {
         var copy = Path.Combine(_dir.Path, "refs", "System.Runtime.dll");
         Directory.CreateDirectory(Path.GetDirectoryName(copy)!);
@@ -458,7 +458,7 @@ public sealed class BundlePlannerTests : IDisposable
     [Theory]
     [InlineData(false)]
     [InlineData(true)]
-    public void SameBytesAtOneArchivePath_AreDeduplicated_PackageCopyPreferred(bool packageFirst)
+    public void Same_bytes_at_one_archive_path_are_deduplicated_package_copy_preferred(bool packageFirst)
     {
         var package = Package("Newtonsoft.Json", "Newtonsoft.Json.dll", content: "same bytes");
         var projectCopy = Local("Lib/bin/sub/Newtonsoft.Json.dll", "sub/Newtonsoft.Json.dll", content: "same bytes");
@@ -473,7 +473,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void DifferentBytesAtOneArchivePath_IsSSHIP0003_NamingBothSources()
+    public void Different_bytes_at_one_archive_path_is_SSHIP0003_naming_both_sources()
     {
         var v12 = Package("Newtonsoft.Json", "Newtonsoft.Json.dll", content: "version 12", version: "12.0.3");
         var v13 = Local("Lib/bin/Newtonsoft.Json.dll", "Newtonsoft.Json.dll", content: "version 13");
@@ -491,7 +491,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void ArchivePathsDifferingOnlyInCase_Collide()
+    public void Archive_paths_differing_only_in_case_collide()
     {
         var upper = Local("u/Data.txt", "Data.txt", content: "one");
         var lower = Local("l/data.txt", "data.txt", content: "two");
@@ -500,7 +500,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void CompiledOutputCollidingWithAFile_IsSSHIP0003()
+    public void Compiled_output_colliding_with_a_file_is_SSHIP0003()
     {
         var compiled = Compiled("App.dll");
         var stale = Local("content/App.dll", "bin/App.dll", BundleFileKind.Content);
@@ -522,7 +522,7 @@ public sealed class BundlePlannerTests : IDisposable
     [InlineData("a/./b.txt")]
     [InlineData("C:/x.txt")]
     [InlineData("dir/")]
-    public void UnsafeArchivePath_IsSSHIP0010(string targetPath)
+    public void Unsafe_archive_path_is_SSHIP0010(string targetPath)
     {
         var candidate = new BundleCandidate(_dir.Write("inc/x.txt", "x"), targetPath, BundleFileKind.Included) { LayerOverride = BundleLayer.App };
 
@@ -536,7 +536,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void MissingInputFile_IsSSHIP0007_ButCompiledOutputsNeedNotExist()
+    public void Missing_input_file_is_SSHIP0007_but_compiled_outputs_need_not_exist()
     {
         var missing = new BundleCandidate(_dir.Combine("gone/Lib.dll"), "Lib.dll", BundleFileKind.CopyLocal);
 
@@ -551,7 +551,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void MissingFileThatIsExcluded_IsNotAnError()
+    public void Missing_file_that_is_excluded_is_not_an_error()
     {
         var missingPdb = new BundleCandidate(_dir.Combine("gone/Lib.pdb"), "Lib.pdb", BundleFileKind.CopyLocal);
         var plan = Plan(new BundlePlanOptions { RuntimeIdentifierChain = LinuxX64Chain, IncludeSymbols = false }, missingPdb);
@@ -561,7 +561,7 @@ public sealed class BundlePlannerTests : IDisposable
     // ---- framework check ----------------------------------------------------------------------------------
 
     [Fact]
-    public void CompiledOutput_NewerThanWorker_IsSSHIP0001()
+    public void Compiled_output_newer_than_worker_is_SSHIP0001()
     {
         var app = Compiled("App.dll", ".NETCoreApp,Version=v9.0");
         var plan = Plan(app, Compiled("App.pdb", ".NETCoreApp,Version=v9.0"), Compiled("fr/App.resources.dll", ".NETCoreApp,Version=v9.0"));
@@ -577,13 +577,13 @@ public sealed class BundlePlannerTests : IDisposable
     [InlineData(".NETCoreApp,Version=v8.0")]
     [InlineData(".NETCoreApp,Version=v6.0")]
     [InlineData(".NETStandard,Version=v2.1")]
-    public void CompiledOutput_NotNewerThanWorker_IsFine(string framework)
+    public void Compiled_output_not_newer_than_worker_is_fine(string framework)
     {
         NoDiagnostics(Plan(Compiled("App.dll", framework)));
     }
 
     [Fact]
-    public void RealNet10Assembly_OnNet8Worker_IsSSHIP0001()
+    public void Real_net10_assembly_on_net8_worker_is_SSHIP0001()
     {
         // This test assembly is built for net10.0 (TargetFrameworkAttribute .NETCoreApp,Version=v10.0).
         var copy = _dir.Combine("lib/SparkShip.Sdk.Tests.dll");
@@ -599,7 +599,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void SharedRuntimeAssembly_OnAnOlderWorker_IsSSHIP0001()
+    public void Shared_runtime_assembly_on_an_older_worker_is_SSHIP0001()
     {
         // System.Private.CoreLib of the runtime running the tests (net10.0 here), read where it is installed.
         int major = Environment.Version.Major;
@@ -612,7 +612,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void AssemblyWithoutTargetFrameworkAttribute_IsJudgedBySystemRuntimeVersion()
+    public void Assembly_without_target_framework_attribute_is_judged_by_system_runtime_version()
     {
         int major = TestAssemblies.RefPackSystemRuntimeMajor;
         Assert.True(major > 8, "the ref pack must be newer than the net8.0 worker for this test");
@@ -625,7 +625,7 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void NetStandard21Assembly_OnNet48Worker_IsSSHIP0001_ButFineOnNet8()
+    public void Netstandard21_assembly_on_net48_worker_is_SSHIP0001_but_fine_on_net8()
     {
         var std21 = new BundleCandidate(TestAssemblies.WithTargetFramework(_dir.Combine("lib/Std21.dll"), "Std21", ".NETStandard,Version=v2.1"), "Std21.dll", BundleFileKind.CopyLocal);
         var std20 = new BundleCandidate(TestAssemblies.WithTargetFramework(_dir.Combine("lib/Std20.dll"), "Std20", ".NETStandard,Version=v2.0"), "Std20.dll", BundleFileKind.CopyLocal);
@@ -640,14 +640,14 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
-    public void Net8CompiledOutput_OnNet48Worker_IsSSHIP0001()
+    public void Net8_compiled_output_on_net48_worker_is_SSHIP0001()
     {
         var plan = Plan(new BundlePlanOptions { RuntimeIdentifierChain = LinuxX64Chain, WorkerTargetFramework = "net48" }, Compiled("App.dll"));
         Single(plan, "SSHIP0001");
     }
 
     [Fact]
-    public void NonManagedDll_IsNotFrameworkChecked()
+    public void Non_managed_dll_is_not_framework_checked()
     {
         var native = Local("n/e_sqlite3.dll", "e_sqlite3.dll", content: "MZ but not really a PE image");
         NoDiagnostics(Plan(native));
@@ -657,7 +657,7 @@ public sealed class BundlePlannerTests : IDisposable
     [InlineData("banana")]
     [InlineData("net")]
     [InlineData("")]
-    public void InvalidWorkerFramework_IsSSHIP0009(string worker)
+    public void Invalid_worker_framework_is_SSHIP0009(string worker)
     {
         var plan = Plan(new BundlePlanOptions { RuntimeIdentifierChain = LinuxX64Chain, WorkerTargetFramework = worker }, Compiled("App.dll"));
 
@@ -669,7 +669,7 @@ public sealed class BundlePlannerTests : IDisposable
     // ---- design doubts ------------------------------------------------------------------------------------
 
     [Fact]
-    public void NonPackageRidAssets_FromDifferentOrigins_DoNotCompete()
+    public void Non_package_rid_assets_from_different_origins_do_not_compete()
     {
         var own = Local("App/runtimes/linux-x64/native/libown.so", "runtimes/linux-x64/native/libown.so", BundleFileKind.Content);
         var fromProjectReference = Local("Lib/runtimes/unix/native/libother.so", "runtimes/unix/native/libother.so", BundleFileKind.Content);

@@ -23,7 +23,7 @@ public sealed class FrameworkNameTests
     [InlineData("netstandard2.0", FrameworkName.NetStandard, "2.0")]
     [InlineData("netcoreapp3.1", FrameworkName.NetCoreApp, "3.1")]
     [InlineData("netcoreapp2", FrameworkName.NetCoreApp, "2.0")]
-    public void Parse_LongMonikersAndShortTfms(string text, string identifier, string version)
+    public void Parse_long_monikers_and_short_tfms(string text, string identifier, string version)
     {
         var framework = FrameworkName.Parse(text);
         Assert.NotNull(framework);
@@ -32,7 +32,7 @@ public sealed class FrameworkNameTests
     }
 
     [Fact]
-    public void Parse_Net48_IsNetFramework48()
+    public void Parse_net48_is_net_framework48()
     {
         var framework = FrameworkName.Parse("net48");
         Assert.NotNull(framework);
@@ -55,7 +55,7 @@ public sealed class FrameworkNameTests
     [InlineData(".NETCoreApp,Version=vX")]
     [InlineData(".NETCoreApp,Profile=Client")]
     [InlineData(",Version=v8.0")]
-    public void Parse_Garbage_IsNull(string? text) => Assert.Null(FrameworkName.Parse(text));
+    public void Parse_garbage_is_null(string? text) => Assert.Null(FrameworkName.Parse(text));
 
     [Theory]
     [InlineData("net8.0")]
@@ -66,10 +66,10 @@ public sealed class FrameworkNameTests
     [InlineData("netstandard2.1")]
     [InlineData("net472")]
     [InlineData("net462")]
-    public void ToString_RoundTripsShortTfms(string tfm) => Assert.Equal(tfm, FrameworkName.Parse(tfm)!.ToString());
+    public void To_string_round_trips_short_tfms(string tfm) => Assert.Equal(tfm, FrameworkName.Parse(tfm)!.ToString());
 
     [Fact]
-    public void ToString_RoundTripsNet48() => Assert.Equal("net48", FrameworkName.Parse("net48")!.ToString());
+    public void To_string_round_trips_net48() => Assert.Equal("net48", FrameworkName.Parse("net48")!.ToString());
 
     [Theory]
     [InlineData(".NETCoreApp,Version=v8.0", "net8.0")]
@@ -78,7 +78,7 @@ public sealed class FrameworkNameTests
     [InlineData(".NETFramework,Version=v4.8", "net48")]
     [InlineData(".NETFramework,Version=v4.7.2", "net472")]
     [InlineData("Xamarin.iOS,Version=v1.0", "Xamarin.iOS,Version=v1.0")]
-    public void ToString_OfLongMonikers_IsTheShortTfm(string moniker, string expected) =>
+    public void To_string_of_long_monikers_is_the_short_tfm(string moniker, string expected) =>
         Assert.Equal(expected, FrameworkName.Parse(moniker)!.ToString());
 
     [Theory]

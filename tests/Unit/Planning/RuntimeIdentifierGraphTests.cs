@@ -11,7 +11,7 @@ public sealed class RuntimeIdentifierGraphTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public void LinuxX64_FromTheSdkGraph()
+    public void Linux_x64_from_the_sdk_graph()
     {
         var chain = RuntimeIdentifierGraph.FallbackChain("linux-x64", DotnetInstall.RidGraph);
 
@@ -24,7 +24,7 @@ public sealed class RuntimeIdentifierGraphTests : IDisposable
     }
 
     [Fact]
-    public void LinuxMuslArm64_FromTheSdkGraph_FallsBackThroughLinuxArm64()
+    public void Linux_musl_arm64_from_the_sdk_graph_falls_back_through_linux_arm64()
     {
         var chain = RuntimeIdentifierGraph.FallbackChain("linux-musl-arm64", DotnetInstall.RidGraph).ToList();
         Assert.Equal("linux-musl-arm64", chain[0]);
@@ -35,7 +35,7 @@ public sealed class RuntimeIdentifierGraphTests : IDisposable
     }
 
     [Fact]
-    public void Expansion_IsBreadthFirst_WithoutDuplicates()
+    public void Expansion_is_breadth_first_without_duplicates()
     {
         var graph = _dir.Write("graph.json", """
         {
@@ -60,13 +60,13 @@ public sealed class RuntimeIdentifierGraphTests : IDisposable
     [InlineData("osx-m9", new[] { "osx-m9", "osx", "unix", "any" })]
     [InlineData("freebsd-mips", new[] { "freebsd-mips", "freebsd", "unix", "any" })]
     [InlineData("plain", new[] { "plain", "any" })]
-    public void UnknownRid_IsGuessed(string rid, string[] expected)
+    public void Unknown_rid_is_guessed(string rid, string[] expected)
     {
         Assert.Equal(expected, RuntimeIdentifierGraph.FallbackChain(rid, DotnetInstall.RidGraph));
     }
 
     [Fact]
-    public void MissingOrNoGraphFile_Guesses()
+    public void Missing_or_no_graph_file_guesses()
     {
         var expected = new[] { "linux-x64", "linux", "unix", "any" };
         Assert.Equal(expected, RuntimeIdentifierGraph.FallbackChain("linux-x64", _dir.Combine("no-such-graph.json")));
@@ -75,7 +75,7 @@ public sealed class RuntimeIdentifierGraphTests : IDisposable
     }
 
     [Fact]
-    public void GraphWithoutRuntimes_Guesses()
+    public void Graph_without_runtimes_guesses()
     {
         var graph = _dir.Write("other.json", """{ "supports": {} }""");
         Assert.Equal(new[] { "win-x64", "win", "any" }, RuntimeIdentifierGraph.FallbackChain("win-x64", graph));

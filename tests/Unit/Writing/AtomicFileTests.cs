@@ -17,7 +17,7 @@ public sealed class AtomicFileTests : IDisposable
     private string[] Names() => Directory.GetFiles(_dir.Path).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal).ToArray()!;
 
     [Fact]
-    public void WriteIfDifferent_WritesNewAndChangedContent_AsUtf8WithoutBom()
+    public void Write_if_different_writes_new_and_changed_content_as_utf8_without_bom()
     {
         var path = _dir.Combine("sub/SparkBundle.g.cs");
 
@@ -29,7 +29,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void WriteIfDifferent_IdenticalContent_ReturnsFalse_AndKeepsTheTime()
+    public void Write_if_different_identical_content_returns_false_and_keeps_the_time()
     {
         var path = _dir.Write("SparkBundle.g.cs", "same text");
         var old = new DateTime(2020, 1, 2, 3, 4, 5, DateTimeKind.Utc);
@@ -43,7 +43,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void WriteIfDifferent_ABomInTheExistingFile_CountsAsADifference()
+    public void Write_if_different_a_bom_in_the_existing_file_counts_as_a_difference()
     {
         var path = _dir.Write("f.txt", new byte[] { 0xEF, 0xBB, 0xBF, (byte)'x' });
         Assert.True(AtomicFile.WriteIfDifferent(path, "x"));
@@ -51,7 +51,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void NewTempPath_CarriesTheProcessIdAndTheMarker()
+    public void New_temp_path_carries_the_process_id_and_the_marker()
     {
         var final = _dir.Combine("a.zip");
         var temp = AtomicFile.NewTempPath(final);
@@ -62,7 +62,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void DeleteAbandonedTempFiles_DeletesDeadWritersFiles_Only()
+    public void Delete_abandoned_temp_files_deletes_dead_writers_files_only()
     {
         _dir.Write($"x.zip.{DeadPid}-abc.sparkship-tmp", "abandoned");
         _dir.Write($"y.app-0123.zip.{DeadPid}-0123456789ab.sparkship-tmp", "abandoned too");
@@ -89,7 +89,7 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void DeleteAbandonedTempFiles_KeepsFilesOfOtherLiveProcesses()
+    public void Delete_abandoned_temp_files_keeps_files_of_other_live_processes()
     {
         // A live process that is not a child of this one (as another MSBuild node would be): our parent.
         int parent = ParentProcessId();
@@ -102,11 +102,11 @@ public sealed class AtomicFileTests : IDisposable
     }
 
     [Fact]
-    public void DeleteAbandonedTempFiles_OfAMissingFolder_IsZero() =>
+    public void Delete_abandoned_temp_files_of_a_missing_folder_is_zero() =>
         Assert.Equal(0, AtomicFile.DeleteAbandonedTempFiles(_dir.Combine("missing")));
 
     [Fact]
-    public void WriteAllText_LeavesNoTemporaryFile()
+    public void Write_all_text_leaves_no_temporary_file()
     {
         var path = _dir.Combine("deep/er/cache.txt");
         AtomicFile.WriteAllText(path, "content");

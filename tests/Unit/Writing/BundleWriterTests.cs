@@ -81,7 +81,7 @@ public sealed class BundleWriterTests : IDisposable
     // ---- layers and manifest ------------------------------------------------------------------------------
 
     [Fact]
-    public void WritesBothLayers_UnderTheGivenNames_WithTheirFiles()
+    public void Writes_both_layers_under_the_given_names_with_their_files()
     {
         var request = Request();
         var result = Write(request);
@@ -108,7 +108,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void Manifest_InsideTheAppLayer_DescribesBothLayers()
+    public void Manifest_inside_the_app_layer_describes_both_layers()
     {
         var request = Request();
         var result = Write(request);
@@ -152,7 +152,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void WithoutDependencies_OnlyTheAppLayerIsWritten()
+    public void Without_dependencies_only_the_app_layer_is_written()
     {
         var result = Write(Request(deps: false));
 
@@ -164,7 +164,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void SameInputs_GiveTheSameBytes()
+    public void Same_inputs_give_the_same_bytes()
     {
         var first = Request();
         Write(first);
@@ -182,7 +182,7 @@ public sealed class BundleWriterTests : IDisposable
     // ---- content addressing -------------------------------------------------------------------------------
 
     [Fact]
-    public void ExistingArchiveAtTheFinalName_IsKeptByteForByte()
+    public void Existing_archive_at_the_final_name_is_kept_byte_for_byte()
     {
         var request = Request();
         var existing = Path.Combine(BundleDir, request.Identity.DependencyArchive);
@@ -198,7 +198,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void SecondWriteOfTheSameBundle_RewritesNothing()
+    public void Second_write_of_the_same_bundle_rewrites_nothing()
     {
         var request = Request();
         Write(request);
@@ -212,7 +212,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void NoTemporaryFilesAreLeft_AndAbandonedOnesAreCleanedUp()
+    public void No_temporary_files_are_left_and_abandoned_ones_are_cleaned_up()
     {
         Directory.CreateDirectory(BundleDir);
         var abandoned = Path.Combine(BundleDir, "App.app-aaaaaaaaaaaaaaa0.zip.999999999-0123456789ab" + AtomicFile.TempMarker);
@@ -226,7 +226,7 @@ public sealed class BundleWriterTests : IDisposable
     // ---- retention ----------------------------------------------------------------------------------------
 
     [Fact]
-    public void Retention_DeletesOnlyArchivesItWrote_BeyondRetainCount()
+    public void Retention_deletes_only_archives_it_wrote_beyond_retain_count()
     {
         Directory.CreateDirectory(BundleDir);
         var lookAlike = Path.Combine(BundleDir, "App.app-ffffffffffffffff.zip");
@@ -250,7 +250,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void Retention_RebuildingAnOldBundle_MakesItTheNewest()
+    public void Retention_rebuilding_an_old_bundle_makes_it_the_newest()
     {
         Write(Request(1, tag: "v1", retain: 2));
         Write(Request(2, tag: "v2", retain: 2));
@@ -261,7 +261,7 @@ public sealed class BundleWriterTests : IDisposable
     }
 
     [Fact]
-    public void Retention_CountsLayersSeparately()
+    public void Retention_counts_layers_separately()
     {
         // Two app-only builds after one full build: the only deps archive stays.
         Write(Request(1, tag: "v1", retain: 1));
@@ -274,7 +274,7 @@ public sealed class BundleWriterTests : IDisposable
     // ---- size warning -------------------------------------------------------------------------------------
 
     [Fact]
-    public void SizeAboveThreshold_WarnsSSHIP0005()
+    public void Size_above_threshold_warns_SSHIP0005()
     {
         var result = Write(Request(threshold: 100));
 
@@ -287,13 +287,13 @@ public sealed class BundleWriterTests : IDisposable
     [Theory]
     [InlineData(0)]
     [InlineData(10_000_000)]
-    public void SizeBelowThresholdOrNoThreshold_DoesNotWarn(long threshold)
+    public void Size_below_threshold_or_no_threshold_does_not_warn(long threshold)
     {
         Assert.Empty(Write(Request(threshold: threshold)).Diagnostics);
     }
 
     [Fact]
-    public void SizeThreshold_CountsBothLayers()
+    public void Size_threshold_counts_both_layers()
     {
         var probe = Write(Request());
         long app = probe.Layers.Single(l => l.Name == "app").ArchiveSize;
