@@ -82,7 +82,7 @@ public sealed class BundleIdentifier
     private static BundlePlanOptions PlanOptions(BundleInputs inputs) => new()
     {
         ClusterRuntimeIdentifier = inputs.ClusterRuntimeIdentifier,
-        RuntimeIdentifierChain = RuntimeIdentifierGraph.FallbackChain(inputs.ClusterRuntimeIdentifier, inputs.RuntimeIdentifierGraph),
+        RuntimeIdentifierChainSource = () => RuntimeIdentifierGraph.FallbackChain(inputs.ClusterRuntimeIdentifier, inputs.RuntimeIdentifierGraph),
         IncludeSymbols = inputs.IncludeSymbols,
         ExcludeMicrosoftSpark = inputs.ExcludeMicrosoftSpark,
         ExcludeReferenceAssemblies = inputs.ExcludeReferenceAssemblies,

@@ -86,8 +86,15 @@ public sealed class ExcludedFile
 public sealed class BundlePlanOptions
 {
     public string ClusterRuntimeIdentifier { get; set; } = "linux-x64";
-    /// <summary>Fallback chain of the cluster RID, most specific first.</summary>
-    public IReadOnlyList<string> RuntimeIdentifierChain { get; set; } = new[] { "linux-x64" };
+    /// <summary>Fallback chain of the cluster RID, most specific first: set, or computed by <see cref="RuntimeIdentifierChainSource"/>.</summary>
+    public IReadOnlyList<string> RuntimeIdentifierChain
+    {
+        get => _chain ??= RuntimeIdentifierChainSource?.Invoke() ?? new[] { "linux-x64" };
+        set => _chain = value;
+    }
+    /// <summary>Computes the chain when the planner first needs it: only RID-specific assets do (no RID graph read otherwise).</summary>
+    public Func<IReadOnlyList<string>>? RuntimeIdentifierChainSource { get; set; }
+    private IReadOnlyList<string>? _chain;
     public bool IncludeSymbols { get; set; } = true;
     public bool ExcludeMicrosoftSpark { get; set; } = true;
     public bool ExcludeReferenceAssemblies { get; set; } = true;

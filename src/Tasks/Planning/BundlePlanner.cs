@@ -83,6 +83,7 @@ public sealed class BundlePlanner
             if (asset is null) result.Add((candidate, FlattenIfAssembly(candidate.TargetPath)));
             else ridSpecific.Add((candidate, asset));
         }
+        if (ridSpecific.Count == 0) return result;
 
         var chain = _options.RuntimeIdentifierChain;
         var replacedManaged = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
@@ -127,9 +128,16 @@ public sealed class BundlePlanner
         return result;
     }
 
-    // Names of files that commonly hold secrets: shipping them sends them to every executor.
-    private static readonly ArchivePathPattern[] SecretPatterns =
-        { new("secrets.json"), new("*.pfx"), new("*.p12"), new("*.pem"), new("*.key"), new(".env"), new(".env.*") };
+    // Names of files that commonly hold secrets (secrets.json, *.pfx, *.p12, *.pem, *.key, .env, .env.*): shipping
+    // them sends them to every executor. Plain name tests: this runs for every project file of every build.
+    private static bool LooksLikeSecret(string archivePath)
+    {
+        var name = archivePath.Substring(archivePath.LastIndexOf('/') + 1);
+        bool Is(string n) => string.Equals(name, n, StringComparison.OrdinalIgnoreCase);
+        bool EndsWith(string e) => name.EndsWith(e, StringComparison.OrdinalIgnoreCase);
+        return Is("secrets.json") || EndsWith(".pfx") || EndsWith(".p12") || EndsWith(".pem") || EndsWith(".key")
+            || Is(".env") || name.StartsWith(".env.", StringComparison.OrdinalIgnoreCase);
+    }
 
     /// <summary>Warns about likely secrets, and leaves out symbolic links that lead outside the project's inputs.</summary>
     private List<(BundleCandidate candidate, string archivePath)> GuardInputs(List<(BundleCandidate candidate, string archivePath)> kept, BundlePlan plan)
@@ -149,7 +157,7 @@ public sealed class BundlePlanner
                     continue;
                 }
             }
-            if (candidate.PackageId == null && SecretPatterns.Any(p => p.IsMatch(archivePath)))
+            if (candidate.PackageId == null && LooksLikeSecret(archivePath))
                 plan.Diagnostics.Add(Diagnostics.LikelySecret(candidate.SourcePath, archivePath));
             result.Add((candidate, archivePath));
         }
