@@ -49,8 +49,9 @@ public sealed class ArchiveRecords
 
     public void Remove(string name) => _records.RemoveAll(r => r.Name == name);
 
+    /// <summary>Written on every bundle step, changed or not: the file is also that step's up-to-date stamp.</summary>
     public void Save(string path) =>
-        AtomicFile.WriteIfDifferent(path, string.Concat(_records.Select(r =>
+        AtomicFile.WriteAllText(path, string.Concat(_records.Select(r =>
             r.Hash != null && r.Size.HasValue ? $"{r.Name} {r.Size.Value.ToString(CultureInfo.InvariantCulture)} {r.Hash}\n" : r.Name + "\n")));
 
     private sealed class Record

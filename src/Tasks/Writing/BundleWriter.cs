@@ -162,15 +162,10 @@ public sealed class BundleWriter
         entries ??= files.Select(f => new ZipEntrySource(f.ArchivePath, f.SourcePath)).ToList();
         var path = Path.Combine(request.BundleDirectory, request.Identity.ArchiveOf(layerKind));
         var layer = new LayerResult { Layer = layerKind, ArchivePath = path, FileCount = entries.Count };
-        if (File.Exists(path))
-        {
-            // Content-addressed: the name already stands for these bytes. Only the time is refreshed, so that
-            // MSBuild's Inputs/Outputs check sees the bundle as up to date; best effort (a read-only volume): the
-            // archive is complete and current, at worst the target runs again next time.
-            try { File.SetLastWriteTimeUtc(path, DateTime.UtcNow); }
-            catch (Exception e) when (FileSystemErrors.Is(e)) { }
-        }
-        else
+        // Content-addressed: an archive that exists already holds these bytes. It is never rewritten, re-stamped or
+        // touched while it is kept, so sync tools (aws s3 sync, azcopy sync, rsync's quick check) see it unchanged;
+        // archives.txt, not the archives, is the bundle step's up-to-date stamp.
+        if (!File.Exists(path))
         {
             var temp = AtomicFile.NewTempPath(path);
             try

@@ -81,6 +81,47 @@ public class IncrementalBuildTests
     }
 
     [Fact]
+    public void A_library_edit_never_rewrites_re_stamps_or_touches_the_unchanged_dependency_archive()
+    {
+        // What sync tools compare (aws s3 sync, azcopy sync: size and time; rsync's quick check: size and time).
+        var p = Scenarios.AppWithLibrary();
+        p.Build("App/App.csproj").AssertSuccess();
+        var before = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
+        var deps = before.PathOf(before.DependencyArchive!);
+        var old = DateTime.UtcNow.AddHours(-3);
+        File.SetLastWriteTimeUtc(deps, old); // so a refresh of the time by the build would show
+        var bytes = File.ReadAllBytes(deps);
+
+        p.Edit("Lib/TextUdfs.cs", "\"|v1\"", "\"|v2\"");
+        var edit = p.Build("App/App.csproj").AssertSuccess();
+        Assert.NotEmpty(edit.TasksRun("WriteSparkBundle"));
+
+        var after = new Bundle(before.Folder);
+        Assert.Equal(before.DependencyArchive, after.DependencyArchive);
+        Assert.Equal(old, File.GetLastWriteTimeUtc(deps));
+        Assert.Equal(bytes, File.ReadAllBytes(deps));
+
+        // The next build is a no-op although the dependency archive is older than every input: archives.txt is the stamp.
+        var next = p.Build("App/App.csproj").AssertSuccess();
+        Assert.True(next.TargetSkippedAsUpToDate("WriteSparkBundle"), "WriteSparkBundle was not skipped as up to date");
+        Assert.Equal(old, File.GetLastWriteTimeUtc(deps));
+    }
+
+    [Fact]
+    public void A_deleted_bundle_folder_is_written_again_by_the_next_build()
+    {
+        var p = Scenarios.AppWithLibrary();
+        p.Build("App/App.csproj").AssertSuccess();
+        var folder = p.PathOf("App/bin/Debug/net8.0/spark-bundle");
+        var archives = new Bundle(folder).Archives;
+        Directory.Delete(folder, recursive: true);
+
+        var again = p.Build("App/App.csproj").AssertSuccess();
+        Assert.NotEmpty(again.TasksRun("WriteSparkBundle"));
+        Assert.Equal(archives, new Bundle(folder).Archives);
+    }
+
+    [Fact]
     public void An_edit_in_a_referenced_library_changes_the_app_layer()
     {
         var p = Scenarios.AppWithLibrary();

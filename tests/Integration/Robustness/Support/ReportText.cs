@@ -97,7 +97,8 @@ internal static class ReportText
            public API for it on Unix) and anything else is SSHIP0007 naming the file and what it is. *Unreadable input* row.
         5. **On a read-only volume even a build with nothing to write failed**, with SSHIP0006 blaming the bundle folder:
            refreshing the time of an archive that already exists under its name (for MSBuild's up-to-date check) threw
-           EROFS. The refresh is now best effort. *Read-only output volume* row.
+           EROFS. The refresh became best effort, and since then archives that exist are not touched at all (content
+           addressing: sync tools must see them unchanged). *Read-only output volume* row.
         6. **An unreadable input was blamed on the output folder.** A dependency-layer input that vanished (or could not be
            read) while the archive was written was reported as SSHIP0006 about the archive, with "free disk space or fix
            permissions on the output folder"; any read failure other than "not found" while the manifest was computed
