@@ -49,4 +49,19 @@ public class TargetFrameworkAndPublishTests
         foreach (var archive in published.Archives)
             Assert.Equal(File.ReadAllBytes(built.PathOf(archive)), File.ReadAllBytes(published.PathOf(archive)));
     }
+
+    [Fact]
+    public void Publish_with_no_build_carries_the_last_builds_bundle()
+    {
+        var p = Scenarios.AppWithLibrary();
+        p.Build("App/App.csproj", "-c", "Release").AssertSuccess();
+        var built = new Bundle(p.PathOf("App/bin/Release/net8.0/spark-bundle"));
+
+        var publish = p.Run("publish", "App/App.csproj", "--no-build", "-o", p.PathOf("out")).AssertSuccess();
+
+        Assert.Empty(publish.SparkShipTasksRun()); // nothing recomputed: the last build's identity is read
+        var published = new Bundle(p.PathOf("out/spark-bundle"));
+        Assert.Equal(2, published.Archives.Count);
+        Assert.Equal(built.Archives, published.Archives); // one build: its two archives are the current ones
+    }
 }
