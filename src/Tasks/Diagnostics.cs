@@ -73,6 +73,8 @@ public static class Diagnostics
         "Deterministic is false: the compiler output changes on every compile, so a bundle name (derived from the inputs) " +
         "cannot stand for exact bytes. Remove <Deterministic>false</Deterministic>.");
 
+    // The targets raise SSHIP0009 too, with the same shape of text, for the options they check before any task runs
+    // (_SparkShipValidateOptions): a build where nothing changed must load no task.
     public static Diagnostic InvalidSetting(string property, string value, string expected) => new(
         "SSHIP0009", DiagnosticSeverity.Error, null,
         $"{property} is '{value}', which is not valid: {expected}.");
