@@ -14,6 +14,7 @@ public class OptionValidationTests
         { "SparkBundleRetainCount", "0" },
         { "SparkBundleRetainCount", "-1" },
         { "SparkBundleRetainCount", "three" },
+        { "SparkClusterRuntimeIdentifier", "linux-x46" },
         { "SparkBundleEnabled", "maybe" }, // (MSBuild itself reads yes/no/on/off as booleans: those are valid)
     };
 
@@ -49,6 +50,7 @@ public class OptionValidationTests
     [Theory]
     [InlineData("SparkBundleDir", "nested/spark")]
     [InlineData("SparkBundleRetainCount", "1")]
+    [InlineData("SparkClusterRuntimeIdentifier", "linux-musl-arm64")]
     [InlineData("SparkBundleEnabled", "false")]
     [InlineData("SparkBundleEnabled", "no")]
     public void Good_values_pass(string property, string value) =>
