@@ -10,6 +10,9 @@ namespace SparkShip.Sdk.TargetTests;
 /// </summary>
 public class IdeTests
 {
+    // What Visual Studio's evaluations carry (its fast up-to-date check reads their items).
+    private const string VisualStudio = "BuildingInsideVisualStudio=true";
+
     [Fact]
     public void Build_acceleration_is_off_in_a_project_that_bundles_whatever_Directory_Build_props_says()
     {
@@ -29,17 +32,19 @@ public class IdeTests
     {
         var p = InProcessProject.Create("""<ItemGroup><SparkBundleInclude Include="conf/settings.json" ArchivePath="conf/settings.json" /></ItemGroup>""");
         p.Write("App/conf/settings.json", "{}");
-        var fresh = p.Evaluate();
+        var fresh = p.Evaluate(VisualStudio);
         Assert.Contains(fresh.Items("UpToDateCheckInput"), i => i.ItemSpec == "conf/settings.json");
         Assert.Empty(fresh.Items("UpToDateCheckBuilt").Where(i => i.ItemSpec.EndsWith(".zip", StringComparison.Ordinal))); // never built: nothing to check yet
 
         p.Build().AssertSuccess();
-        var built = p.Evaluate();
+        var built = p.Evaluate(VisualStudio);
         var folder = built.Property("SparkBundleOutputPath");
         var archives = built.Items("UpToDateCheckBuilt").Select(i => i.ItemSpec).Where(i => i.EndsWith(".zip", StringComparison.Ordinal)).ToList();
         var app = Assert.Single(archives);
         Assert.StartsWith(folder, app);
         Assert.Matches(@"App\.app-[0-9a-f]{16}\.zip$", app);
         Assert.True(File.Exists(app), app + " is what the IDE will find missing when spark-bundle/ is deleted");
+        // A command-line evaluation does not read identity.txt for them.
+        Assert.DoesNotContain(p.Evaluate().Items("UpToDateCheckBuilt"), i => i.ItemSpec.EndsWith(".zip", StringComparison.Ordinal));
     }
 }
