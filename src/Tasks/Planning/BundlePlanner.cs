@@ -87,6 +87,7 @@ public sealed class BundlePlanner
 
         var chain = _options.RuntimeIdentifierChain;
         var replacedManaged = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var withoutNative = new List<(string package, List<RidAsset> assets)>();
         // Per package and asset kind, as NuGet selects; files of no package (project content) each on their own.
         foreach (var group in ridSpecific.GroupBy(r => (package: r.candidate.PackageId ?? "", native: r.asset.IsNative, file: r.candidate.PackageId == null ? r.asset.RelativePath : "")))
         {
@@ -99,11 +100,7 @@ public sealed class BundlePlanner
             if (best == int.MaxValue)
             {
                 foreach (var item in group) plan.Excluded.Add(new ExcludedFile(item.candidate, $"asset for runtime '{item.asset.Rid}', not {_options.ClusterRuntimeIdentifier}"));
-                if (group.Key.native && group.Key.package.Length > 0)
-                {
-                    var rids = string.Join(", ", group.Select(g => g.asset.Rid).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(r => r, StringComparer.Ordinal));
-                    plan.Diagnostics.Add(Diagnostics.NoNativeAssetsForRid(group.Key.package, _options.ClusterRuntimeIdentifier, rids));
-                }
+                if (group.Key.native && group.Key.package.Length > 0) withoutNative.Add((group.Key.package, group.Select(g => g.asset).ToList()));
                 continue;
             }
             foreach (var item in group)
@@ -112,6 +109,17 @@ public sealed class BundlePlanner
                 else plan.Excluded.Add(new ExcludedFile(item.candidate, $"asset for runtime '{item.asset.Rid}'; '{chain[best]}' is nearer to {_options.ClusterRuntimeIdentifier}"));
             }
             if (!group.Key.native && group.Key.package.Length > 0) replacedManaged.Add(group.Key.package);
+        }
+
+        // SSHIP0002 only when the bundle really lacks the native: another package (a newer build of the same
+        // library, as SQLitePCLRaw.lib.e_sqlite3 2.x beside lib.e_sqlite3.linux 1.x) may place the same file names
+        // for the cluster RID, and the SDK's conflict resolution then drops this package's copy for that RID.
+        var placedNames = new HashSet<string>(result.Select(r => FileName(r.Item2)), StringComparer.Ordinal);
+        foreach (var (package, assets) in withoutNative)
+        {
+            if (assets.All(a => placedNames.Contains(FileName(a.RelativePath)))) continue;
+            var rids = string.Join(", ", assets.Select(a => a.Rid).Distinct(StringComparer.OrdinalIgnoreCase).OrderBy(r => r, StringComparer.Ordinal));
+            plan.Diagnostics.Add(Diagnostics.NoNativeAssetsForRid(package, _options.ClusterRuntimeIdentifier, rids));
         }
 
         if (replacedManaged.Count > 0)
@@ -128,11 +136,13 @@ public sealed class BundlePlanner
         return result;
     }
 
+    private static string FileName(string archivePath) => archivePath.Substring(archivePath.LastIndexOf('/') + 1);
+
     // Names of files that commonly hold secrets (secrets.json, *.pfx, *.p12, *.pem, *.key, .env, .env.*): shipping
     // them sends them to every executor. Plain name tests: this runs for every project file of every build.
     private static bool LooksLikeSecret(string archivePath)
     {
-        var name = archivePath.Substring(archivePath.LastIndexOf('/') + 1);
+        var name = FileName(archivePath);
         bool Is(string n) => string.Equals(name, n, StringComparison.OrdinalIgnoreCase);
         bool EndsWith(string e) => name.EndsWith(e, StringComparison.OrdinalIgnoreCase);
         return Is("secrets.json") || EndsWith(".pfx") || EndsWith(".p12") || EndsWith(".pem") || EndsWith(".key")

@@ -77,6 +77,26 @@ public class ValidationTests
     }
 
     [Fact]
+    public void An_old_native_package_beside_a_newer_one_that_ships_the_cluster_native_does_not_warn()
+    {
+        // SQLitePCLRaw.lib.e_sqlite3.linux 1.1.14 ships runtimes/linux-x64/native/libe_sqlite3.so too; the SDK keeps
+        // the newer SQLitePCLRaw.lib.e_sqlite3 2.1.13 copy (conflict resolution), so the old package is left with
+        // natives for other runtimes only. The bundle holds a working libe_sqlite3.so: no SSHIP0002.
+        var p = Scenarios.AppWithLibrary(extraAppItems: """<PackageReference Include="SQLitePCLRaw.lib.e_sqlite3.linux" Version="1.1.14" />""");
+
+        var build = p.Build("App/App.csproj").AssertSuccess();
+
+        Assert.Empty(build.Diagnostics("SSHIP0002"));
+        var bundle = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
+        Assert.Contains("libe_sqlite3.so", bundle.DependencyEntries);
+        using var deps = System.IO.Compression.ZipFile.OpenRead(bundle.PathOf(bundle.DependencyArchive!));
+        using var shipped = new MemoryStream();
+        using (var entry = deps.GetEntry("libe_sqlite3.so")!.Open()) entry.CopyTo(shipped);
+        var current = File.ReadAllBytes(Path.Combine(p.Env.PackageCache, "sqlitepclraw.lib.e_sqlite3", Scenarios.SqliteVersion, "runtimes", "linux-x64", "native", "libe_sqlite3.so"));
+        Assert.Equal(current, shipped.ToArray());
+    }
+
+    [Fact]
     public void A_bundle_above_the_size_threshold_is_a_warning()
     {
         var p = Scenarios.AppWithLibrary(extraAppProperties: "<SparkBundleSizeWarningThresholdMB>0.25</SparkBundleSizeWarningThresholdMB>");

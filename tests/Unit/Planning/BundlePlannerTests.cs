@@ -232,6 +232,36 @@ public sealed class BundlePlannerTests : IDisposable
     }
 
     [Fact]
+    public void A_package_whose_native_another_package_places_for_the_cluster_runtime_does_not_warn()
+    {
+        // SQLitePCLRaw.lib.e_sqlite3.linux 1.1.14 beside lib.e_sqlite3 2.1.13: both ship runtimes/linux-x64/native/
+        // libe_sqlite3.so, the SDK's conflict resolution keeps the newer one, and the old package is left with
+        // natives for other runtimes only. The bundle holds a libe_sqlite3.so for linux-x64: nothing to warn about.
+        var old = Package("SQLitePCLRaw.lib.e_sqlite3.linux", "runtimes/linux-armel/native/libe_sqlite3.so", rid: "linux-armel", version: "1.1.14");
+        var oldAlpine = Package("SQLitePCLRaw.lib.e_sqlite3.linux", "runtimes/alpine-x64/native/libe_sqlite3.so", rid: "alpine-x64", version: "1.1.14");
+        var current = Package("SQLitePCLRaw.lib.e_sqlite3", "runtimes/linux-x64/native/libe_sqlite3.so", rid: "linux-x64", version: "2.1.13");
+
+        var plan = Plan(old, oldAlpine, current);
+
+        NoDiagnostics(plan);
+        Assert.Equal(new[] { "libe_sqlite3.so" }, plan.Files.Select(f => f.ArchivePath));
+        Assert.Equal(current.SourcePath, plan.Files.Single().Candidate.SourcePath);
+    }
+
+    [Fact]
+    public void A_package_whose_natives_are_only_partly_placed_by_another_package_still_warns()
+    {
+        var partly = Package("Two.Natives", "runtimes/osx-arm64/native/libone.dylib", rid: "osx-arm64");
+        var missing = Package("Two.Natives", "runtimes/osx-arm64/native/libtwo.dylib", rid: "osx-arm64");
+        var other = Package("Other", "runtimes/linux-x64/native/libone.dylib", rid: "linux-x64");
+
+        var plan = Plan(partly, missing, other);
+
+        var warning = Single(plan, "SSHIP0002");
+        Assert.Contains("'Two.Natives'", warning.Message);
+    }
+
+    [Fact]
     public void Package_without_native_assets_does_not_warn()
     {
         var plan = Plan(
