@@ -32,6 +32,53 @@ public class SparkSubmitCommandTests
         Assert.Contains($"--conf spark.yarn.appMasterEnv.DOTNET_ASSEMBLY_SEARCH_PATHS=./{app},./{deps}", command);
     }
 
+    [Theory]
+    [InlineData("sln")]
+    [InlineData("slnx")]
+    public void The_property_prints_the_command_from_the_solution_folder_where_the_target_cannot(string format)
+    {
+        // A target named on the command line is asked of every project of a solution, and Lib (no SparkShip)
+        // has none: MSB4057. The property is ignored where nobody reads it, so this is the solution-folder command.
+        var p = Scenarios.SparkDriverApp("solution-" + format);
+        Assert.Equal(0, p.Env.Dotnet(p.Root, "new", "sln", "-n", "Jobs", "--format", format).ExitCode);
+        Assert.Equal(0, p.Env.Dotnet(p.Root, "sln", "Jobs." + format, "add", "App/App.csproj", "Lib/Lib.csproj").ExitCode);
+
+        // Exactly what a user types next to the solution: no project argument.
+        var build = p.Env.Dotnet(p.Root, "build", "-p:SparkSubmitCommand=true", "-p:SparkMaster=yarn", "-nr:false", "-tl:off");
+
+        Assert.True(build.ExitCode == 0, build.ToString());
+        Assert.DoesNotContain("MSB4057", build.Output);
+        var command = CommandIn(build.Output);
+        Assert.Contains("--master yarn", command);
+        Assert.Contains("dotnet " + p.PathOf("App/bin/Debug/net8.0/App.dll"), command);
+        Assert.Single(build.Output.Split('\n'), l => l.TrimStart().StartsWith("spark-submit"));   // the app's, not the library's
+        Assert.True(File.Exists(p.PathOf("Lib/bin/Debug/net8.0/Lib.dll")));                       // and the library built
+    }
+
+    [Fact]
+    public void The_target_prints_one_command_per_target_framework_of_a_multi_targeted_app()
+    {
+        var p = new TestProject("submit-multitarget");
+        p.Write("App/App.csproj", """
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="SparkShip.Sdk" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFrameworks>net8.0;net472</TargetFrameworks>
+                <LangVersion>latest</LangVersion>
+              </PropertyGroup>
+            </Project>
+            """);
+        p.Write("App/Program.cs", "System.Console.WriteLine(SparkShip.SparkBundle.AppArchive);");
+
+        var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand").AssertSuccess();
+
+        var commands = build.Output.Split('\n').Where(l => l.TrimStart().StartsWith("spark-submit")).ToList();
+        Assert.Equal(2, commands.Count);
+        Assert.Contains("dotnet " + p.PathOf("App/bin/Debug/net8.0/App.dll"), build.Output);
+        Assert.Contains("dotnet " + p.PathOf("App/bin/Debug/net472/App.exe"), build.Output);
+    }
+
     private static string CommandIn(string output)
     {
         var lines = output.Split('\n').Select(l => l.Trim()).ToList();
