@@ -8,21 +8,7 @@ public class TargetFrameworkAndPublishTests
     [Fact]
     public void A_multi_targeted_project_gets_a_bundle_per_target_framework()
     {
-        var p = new TestProject("multitarget");
-        p.Write("App/App.csproj", $"""
-            <Project Sdk="Microsoft.NET.Sdk">
-              <Sdk Name="SparkShip.Sdk" />
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFrameworks>net8.0;net472</TargetFrameworks>
-                <LangVersion>latest</LangVersion>
-              </PropertyGroup>
-              <ItemGroup>
-                <PackageReference Include="Humanizer.Core" Version="{Scenarios.HumanizerVersion}" />
-              </ItemGroup>
-            </Project>
-            """);
-        p.Write("App/Program.cs", "System.Console.WriteLine(SparkShip.SparkBundle.TargetFramework + \" \" + SparkShip.SparkBundle.AppArchive);");
+        var p = Scenarios.MultiTargetedApp("multitarget");
 
         p.Build("App/App.csproj", "-m").AssertSuccess();
 

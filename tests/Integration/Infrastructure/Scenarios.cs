@@ -69,6 +69,31 @@ public static class Scenarios
     }
 
     /// <summary>
+    /// An app multi-targeted to net8.0 and net472 (one bundle per framework), with a package (Humanizer) and
+    /// <paramref name="extraItems"/>; Program.cs prints the framework and the app layer's name.
+    /// </summary>
+    public static TestProject MultiTargetedApp(string name, string? extraItems = null)
+    {
+        var p = new TestProject(name);
+        p.Write("App/App.csproj", $"""
+            <Project Sdk="Microsoft.NET.Sdk">
+              <Sdk Name="SparkShip.Sdk" />
+              <PropertyGroup>
+                <OutputType>Exe</OutputType>
+                <TargetFrameworks>net8.0;net472</TargetFrameworks>
+                <LangVersion>latest</LangVersion>
+              </PropertyGroup>
+              <ItemGroup>
+                <PackageReference Include="Humanizer.Core" Version="{HumanizerVersion}" />
+                {extraItems}
+              </ItemGroup>
+            </Project>
+            """);
+        p.Write("App/Program.cs", "System.Console.WriteLine(SparkShip.SparkBundle.TargetFramework + \" \" + SparkShip.SparkBundle.AppArchive);");
+        return p;
+    }
+
+    /// <summary>
     /// <see cref="AppWithLibrary"/> as a Spark driver: the app references Microsoft.Spark (the test-only stand-in,
     /// exact 2.3.1 signatures, which records the calls it receives) and runs one scenario per command-line argument,
     /// printing what the stand-in saw, one "KEY=value" per line.

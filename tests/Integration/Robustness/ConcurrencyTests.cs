@@ -42,22 +42,7 @@ public class ConcurrencyTests
     public void A_multi_targeted_project_built_with_m_writes_one_complete_bundle_per_framework() => RobustnessReport.Run(
         "Concurrency", "A multi-targeted app (net8.0;net472) built with `-m` (both frameworks bundled at once in two nodes), then two such builds at once", r =>
         {
-            var p = new TestProject("race-multitarget");
-            p.Write("App/App.csproj", $"""
-                <Project Sdk="Microsoft.NET.Sdk">
-                  <Sdk Name="SparkShip.Sdk" />
-                  <PropertyGroup>
-                    <OutputType>Exe</OutputType>
-                    <TargetFrameworks>net8.0;net472</TargetFrameworks>
-                    <LangVersion>latest</LangVersion>
-                  </PropertyGroup>
-                  <ItemGroup>
-                    <PackageReference Include="Humanizer.Core" Version="{Scenarios.HumanizerVersion}" />
-                    <Content Include="data/**" CopyToOutputDirectory="PreserveNewest" />
-                  </ItemGroup>
-                </Project>
-                """);
-            p.Write("App/Program.cs", "System.Console.WriteLine(SparkShip.SparkBundle.TargetFramework + \" \" + SparkShip.SparkBundle.AppArchive);");
+            var p = Scenarios.MultiTargetedApp("race-multitarget", """<Content Include="data/**" CopyToOutputDirectory="PreserveNewest" />""");
             RobustProjects.WriteBytes(p.PathOf("App/data/table.bin"), RobustProjects.Text(new Random(3), 2 << 20));
             var frameworks = new[] { "net8.0", "net472" };
             var user = UserFiles.Plant(p.PathOf("App"), "App", frameworks);
