@@ -87,6 +87,11 @@ public class WorkerProvidedTests
         Assert.Contains("executors", warning);
         // The worker's copy is what runs: the app's is not shipped.
         Assert.Equal(new[] { "Humanizer.dll" }, new Bundle(p.PathOf("WordCount/bin/Debug/net8.0/spark-bundle")).DependencyEntries);
+
+        // The assets file and the framework list are inputs of the identify step: a build where nothing changed stays free.
+        var again = p.Build("WordCount/WordCount.csproj").AssertSuccess();
+        Assert.True(again.TargetSkippedAsUpToDate("ComputeSparkBundle"), "ComputeSparkBundle was not skipped as up to date");
+        Assert.Empty(again.SparkShipTasksRun());
     }
 
     [Fact]
