@@ -96,12 +96,12 @@ public static class Diagnostics
         "left it out of the bundle. Copy the file into the project, or add its real path with a SparkBundleInclude item.");
 
     // The worker's own assemblies win (spark-facts §1): a higher version in the bundle is never what the executors run.
-    public static Diagnostic HigherThanWorkerPackage(string packageId, string appVersion, string workerVersion, string sparkVersion, string? file) => new(
+    public static Diagnostic HigherThanWorkerPackage(string packageId, string appVersion, string workerVersion, string sparkVersion, string? file, bool leftOut) => new(
         "SSHIP0013", DiagnosticSeverity.Warning, file,
         $"The app resolves {packageId} {appVersion}, higher than the {workerVersion} that Microsoft.Spark {sparkVersion} declares: " +
         $"Microsoft.Spark.Worker carries {packageId} {workerVersion} itself and always loads its own copy, so on the executors " +
         $"code built against {appVersion} runs against {workerVersion} (members added since fail with MissingMethodException or " +
-        $"TypeLoadException, or the assembly fails to load). SparkShip left {packageId} out of the bundle. Reference {packageId} " +
+        $"TypeLoadException, or the assembly fails to load).{(leftOut ? $" SparkShip left {packageId} out of the bundle." : "")} Reference {packageId} " +
         $"{workerVersion}, or run a worker that carries {appVersion}; silence with NoWarn if the code the executors run never needs it.");
 
     public static Diagnostic HigherThanWorkerFramework(string assemblyName, string appVersion, string frameworkVersion, string framework, string file) => new(

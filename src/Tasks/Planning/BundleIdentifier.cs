@@ -141,7 +141,7 @@ public sealed class BundleIdentifier
     {
         var workerFramework = FrameworkName.Parse(inputs.WorkerTargetFramework);
         var diagnostics = WorkerProvided.CheckFrameworkReferences(assets, workerFramework).ToList();
-        diagnostics.AddRange(worker.CheckPackageVersions(inputs.PackageFiles));
+        diagnostics.AddRange(worker.CheckPackageVersions(inputs.PackageFiles, leftOut: inputs.ExcludeMicrosoftSpark));
         var pack = inputs.SharedFrameworks.FirstOrDefault(f => string.Equals(f.Name, WorkerProvided.WorkerSharedFramework, StringComparison.OrdinalIgnoreCase));
         if (pack != null && workerFramework?.Identifier == FrameworkName.NetCoreApp && File.Exists(pack.FrameworkList))
         {

@@ -64,7 +64,8 @@ public sealed class WorkerProvided
         packageId != null && Packages.TryGetValue(packageId, out var version) ? version : null;
 
     /// <summary>SSHIP0013 for each package of the closure that the app resolves (with files in its output) at a higher version.</summary>
-    public IEnumerable<Diagnostic> CheckPackageVersions(IEnumerable<PackageFile> packageFiles)
+    /// <param name="leftOut">Whether the closure is left out of the bundle (SparkBundleExcludeMicrosoftSpark), as the warning says.</param>
+    public IEnumerable<Diagnostic> CheckPackageVersions(IEnumerable<PackageFile> packageFiles, bool leftOut = true)
     {
         var byPackage = packageFiles.Where(f => VersionOf(f.PackageId) != null)
             .GroupBy(f => f.PackageId!, StringComparer.OrdinalIgnoreCase).OrderBy(g => g.Key, StringComparer.OrdinalIgnoreCase);
@@ -73,7 +74,7 @@ public sealed class WorkerProvided
             var worker = Packages[package.Key];
             var resolved = package.Select(f => f.PackageVersion).FirstOrDefault(v => !string.IsNullOrEmpty(v));
             if (worker.Length > 0 && resolved != null && PackageVersions.IsHigher(resolved, worker))
-                yield return Diagnostics.HigherThanWorkerPackage(package.Key, resolved, worker, SparkVersion ?? "", package.First().Path);
+                yield return Diagnostics.HigherThanWorkerPackage(package.Key, resolved, worker, SparkVersion ?? "", package.First().Path, leftOut);
         }
     }
 

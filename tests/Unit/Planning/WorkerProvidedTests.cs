@@ -125,6 +125,8 @@ public sealed class WorkerProvidedTests : IDisposable
         Assert.Contains("13.0.3", warning.Message);
         Assert.Contains("Microsoft.Spark 2.3.1", warning.Message);
         Assert.Contains("executors", warning.Message);
+        Assert.Contains("left Newtonsoft.Json out of the bundle", warning.Message);
+        Assert.DoesNotContain("out of the bundle", Assert.Single(worker.CheckPackageVersions(files, leftOut: false)).Message);
     }
 
     [Fact]
