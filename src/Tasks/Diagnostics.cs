@@ -112,8 +112,8 @@ public static class Diagnostics
         $"fails to load. Reference a package version whose assembly is {frameworkVersion} or lower (the framework's own copy " +
         "suffices), or set SparkWorkerTargetFramework if your cluster's worker runs a newer framework.");
 
-    public static Diagnostic SharedFrameworkMissingOnWorker(string framework, string broughtBy, string workerFramework) => new(
-        "SSHIP0014", DiagnosticSeverity.Error, null,
+    public static Diagnostic SharedFrameworkMissingOnWorker(string framework, string broughtBy, string workerFramework, string? file) => new(
+        "SSHIP0014", DiagnosticSeverity.Error, file,
         $"{broughtBy} needs the shared framework {framework} (a FrameworkReference), which Microsoft.Spark.Worker does not have: " +
         $"it runs on Microsoft.NETCore.App ({workerFramework}) only, so the executors cannot load code that uses {framework}. " +
         $"Nothing was written. Move the code the executors run into a library without that FrameworkReference (or use a package " +

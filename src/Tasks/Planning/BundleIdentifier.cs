@@ -140,7 +140,7 @@ public sealed class BundleIdentifier
     private IEnumerable<Diagnostic> CheckWorkerProvided(BundleInputs inputs, PackageAssets assets, WorkerProvided worker, List<BundleCandidate> candidates)
     {
         var workerFramework = FrameworkName.Parse(inputs.WorkerTargetFramework);
-        var diagnostics = WorkerProvided.CheckFrameworkReferences(assets, workerFramework).ToList();
+        var diagnostics = WorkerProvided.CheckFrameworkReferences(assets, workerFramework, inputs.ProjectDirectory).ToList();
         diagnostics.AddRange(worker.CheckPackageVersions(inputs.PackageFiles, leftOut: inputs.ExcludeMicrosoftSpark));
         var pack = inputs.SharedFrameworks.FirstOrDefault(f => string.Equals(f.Name, WorkerProvided.WorkerSharedFramework, StringComparison.OrdinalIgnoreCase));
         if (pack != null && workerFramework?.Identifier == FrameworkName.NetCoreApp && File.Exists(pack.FrameworkList))

@@ -104,7 +104,8 @@ public sealed class WorkerProvided
     }
 
     /// <summary>SSHIP0014 for each project or package of the graph that needs a shared framework other than the worker's.</summary>
-    public static IEnumerable<Diagnostic> CheckFrameworkReferences(PackageAssets assets, FrameworkName? worker)
+    /// <param name="projectDirectory">The app's folder: the assets file names projects relative to it.</param>
+    public static IEnumerable<Diagnostic> CheckFrameworkReferences(PackageAssets assets, FrameworkName? worker, string projectDirectory = "")
     {
         // A .NET Framework worker has no shared frameworks to lack: SSHIP0001 refuses .NET assemblies there.
         if (worker is null || worker.Identifier != FrameworkName.NetCoreApp) yield break;
@@ -116,7 +117,11 @@ public sealed class WorkerProvided
                 var who = library.IsProject
                     ? $"Project '{library.Id}'" + (library.Path != null ? $" ({library.Path})" : "")
                     : $"Package '{library.Id}' {library.Version}";
-                yield return Diagnostics.SharedFrameworkMissingOnWorker(framework, who, worker.ToString());
+                // Located at the project that asks for it, so the IDE's error list leads there.
+                var file = library.IsProject && library.Path != null && projectDirectory.Length > 0
+                    ? Path.GetFullPath(Path.Combine(projectDirectory, library.Path))
+                    : null;
+                yield return Diagnostics.SharedFrameworkMissingOnWorker(framework, who, worker.ToString(), file);
             }
         }
     }

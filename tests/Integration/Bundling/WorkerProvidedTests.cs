@@ -137,7 +137,7 @@ public class WorkerProvidedTests
         _output.WriteLine(error);
         Assert.Contains("Microsoft.AspNetCore.App", error);
         Assert.Contains("Project 'Lib'", error);
-        Assert.Contains("Lib.csproj", error);
+        Assert.StartsWith(p.PathOf("Lib/Lib.csproj") + ":", error); // located at the library that asks for it
         Assert.Contains("Nothing was written", error);
         Assert.Empty(new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle")).Archives);
         Assert.False(File.Exists(p.PathOf("App/obj/Debug/net8.0/sparkship/identity.txt")));

@@ -241,7 +241,10 @@ public sealed class BundleIdentifierTests : IDisposable
     {
         _options["ProjectAssetsFile"] = AssetsFile(libNeedsAspNetCore: true);
         var found = Identify();
-        Assert.Contains(found.Diagnostics, d => d.Code == "SSHIP0014" && d.Message.Contains("Microsoft.AspNetCore.App") && d.Message.Contains("'Lib'"));
+        var error = Assert.Single(found.Diagnostics, d => d.Code == "SSHIP0014");
+        Assert.Contains("Microsoft.AspNetCore.App", error.Message);
+        Assert.Contains("'Lib'", error.Message);
+        Assert.Equal(Path.GetFullPath(_dir.Combine("Lib/Lib.csproj")), error.File);
         Assert.Null(found.Identity);
     }
 
