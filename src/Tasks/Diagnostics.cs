@@ -95,6 +95,30 @@ public static class Diagnostics
         $"'{file}' is a symbolic link to '{target}', outside the project and its packages: SparkShip does not follow it, and " +
         "left it out of the bundle. Copy the file into the project, or add its real path with a SparkBundleInclude item.");
 
+    // The worker's own assemblies win (spark-facts §1): a higher version in the bundle is never what the executors run.
+    public static Diagnostic HigherThanWorkerPackage(string packageId, string appVersion, string workerVersion, string sparkVersion, string? file, bool leftOut) => new(
+        "SSHIP0013", DiagnosticSeverity.Warning, file,
+        $"The app resolves {packageId} {appVersion}, higher than the {workerVersion} that Microsoft.Spark {sparkVersion} declares: " +
+        $"Microsoft.Spark.Worker carries {packageId} {workerVersion} itself and always loads its own copy, so on the executors " +
+        $"code built against {appVersion} runs against {workerVersion} (members added since fail with MissingMethodException or " +
+        $"TypeLoadException, or the assembly fails to load).{(leftOut ? $" SparkShip left {packageId} out of the bundle." : "")} Reference {packageId} " +
+        $"{workerVersion}, or run a worker that carries {appVersion}; silence with NoWarn if the code the executors run never needs it.");
+
+    public static Diagnostic HigherThanWorkerFramework(string assemblyName, string appVersion, string frameworkVersion, string framework, string file) => new(
+        "SSHIP0013", DiagnosticSeverity.Warning, file,
+        $"The app resolves {assemblyName} {appVersion} ('{file}'), higher than the {frameworkVersion} of the shared framework " +
+        $"{framework} that Microsoft.Spark.Worker runs on: the worker's framework copy wins, so on the executors code built against " +
+        $"{appVersion} runs against {frameworkVersion} (members added since fail with MissingMethodException), or {assemblyName} " +
+        $"fails to load. Reference a package version whose assembly is {frameworkVersion} or lower (the framework's own copy " +
+        "suffices), or set SparkWorkerTargetFramework if your cluster's worker runs a newer framework.");
+
+    public static Diagnostic SharedFrameworkMissingOnWorker(string framework, string broughtBy, string workerFramework, string? file) => new(
+        "SSHIP0014", DiagnosticSeverity.Error, file,
+        $"{broughtBy} needs the shared framework {framework} (a FrameworkReference), which Microsoft.Spark.Worker does not have: " +
+        $"it runs on Microsoft.NETCore.App ({workerFramework}) only, so the executors cannot load code that uses {framework}. " +
+        $"Nothing was written. Move the code the executors run into a library without that FrameworkReference (or use a package " +
+        "that does not need it), and reference that library instead.");
+
     public static string FormatSize(long bytes)
     {
         if (bytes < 1024) return bytes + " B";

@@ -71,6 +71,12 @@ public class NoOpKeyTests : IClassFixture<NoOpKeyTests.Baseline>
         Assert.Contains(inputs.Candidates, c => c.Kind == BundleFileKind.Compiled && c.TargetPath == "App.dll");
         Assert.Contains(inputs.CompileProperties, p => p.StartsWith("DefineConstants=", StringComparison.Ordinal) && p.Contains(';')); // one record, not split
         Assert.NotEmpty(inputs.CompileReferences);
+        // What the worker brings itself: NuGet's graph and the worker framework's assembly list reach the task as records.
+        Assert.True(File.Exists(inputs.ProjectAssetsFile), inputs.ProjectAssetsFile);
+        var framework = Assert.Single(inputs.SharedFrameworks);
+        Assert.Equal("Microsoft.NETCore.App", framework.Name);
+        Assert.True(File.Exists(framework.FrameworkList), framework.FrameworkList);
+        Assert.StartsWith("8.0.", framework.PackVersion);
     }
 
     // BundleInputs' settable properties are its options (the file lists are read-only).
@@ -98,6 +104,7 @@ public class NoOpKeyTests : IClassFixture<NoOpKeyTests.Baseline>
         { "ExcludeReferenceAssemblies", "SparkBundleExcludeReferenceAssemblies", "false" },
         { "ExcludePatterns", "SparkBundleExcludePatterns", "*.xml;docs/**" },
         { "GeneratedSource", "SparkBundleSourceFile", "obj/Other.g.cs" },
+        { "ProjectAssetsFile", "ProjectAssetsFile", CopyOfTheAssetsFile },
     };
 
     [Fact]
@@ -109,6 +116,8 @@ public class NoOpKeyTests : IClassFixture<NoOpKeyTests.Baseline>
 
     // The .NET SDK reads the RID graph too: another path must hold a real one.
     private const string CopyOfTheSdksGraph = "(a copy of the SDK's RID graph)";
+    // The .NET SDK reads the assets file too (ResolvePackageAssets): another path must hold the same graph.
+    private const string CopyOfTheAssetsFile = "(a copy of the project's assets file)";
 
     [Theory]
     [MemberData(nameof(Options))]
@@ -118,6 +127,12 @@ public class NoOpKeyTests : IClassFixture<NoOpKeyTests.Baseline>
         {
             value = _baseline.Project.PathOf("rids-copy.json");
             File.Copy(_baseline.Result.Property("RuntimeIdentifierGraphPath"), value, overwrite: true);
+        }
+        if (value == CopyOfTheAssetsFile)
+        {
+            value = _baseline.Project.PathOf("assets-copy/project.assets.json");
+            Directory.CreateDirectory(Path.GetDirectoryName(value)!);
+            File.Copy(_baseline.Result.Property("ProjectAssetsFile"), value, overwrite: true);
         }
         var changed = Collect(_baseline.Project, $"{property}={value}");
         Assert.NotEqual(OptionValue(_baseline.Result, option), OptionValue(changed, option));

@@ -41,10 +41,14 @@ public sealed class BundleIdentifier
     /// <exception cref="IOException">An input could not be read (the caller reports it as SSHIP0007).</exception>
     public BundleIdentification Identify(BundleInputs inputs)
     {
-        var plan = new BundlePlanner(PlanOptions(inputs), _files).Plan(Candidates(inputs));
+        var assets = PackageAssets.Load(inputs.ProjectAssetsFile, inputs.TargetFramework, inputs.TargetFrameworkMoniker);
+        var worker = WorkerProvided.FromAssets(assets);
+        var candidates = Candidates(inputs).ToList();
+        var plan = new BundlePlanner(PlanOptions(inputs, worker), _files).Plan(candidates);
         var result = new BundleIdentification(plan);
         if (!inputs.Deterministic) result.Diagnostics.Add(Diagnostics.NotDeterministic(Path.Combine(inputs.ProjectDirectory, inputs.AssemblyName)));
         result.Diagnostics.AddRange(plan.Diagnostics);
+        result.Diagnostics.AddRange(CheckWorkerProvided(inputs, assets, worker, candidates));
 
         var sparkVersion = DetectSparkVersion(inputs);
         var workerProblem = CheckWorkerVersion(sparkVersion, inputs.WorkerVersion);
@@ -79,8 +83,9 @@ public sealed class BundleIdentifier
         return result;
     }
 
-    private static BundlePlanOptions PlanOptions(BundleInputs inputs) => new()
+    private static BundlePlanOptions PlanOptions(BundleInputs inputs, WorkerProvided worker) => new()
     {
+        WorkerProvided = worker,
         ClusterRuntimeIdentifier = inputs.ClusterRuntimeIdentifier,
         RuntimeIdentifierChainSource = () => RuntimeIdentifierGraph.FallbackChain(inputs.ClusterRuntimeIdentifier, inputs.RuntimeIdentifierGraph),
         IncludeSymbols = inputs.IncludeSymbols,
@@ -126,6 +131,24 @@ public sealed class BundleIdentifier
         foreach (var f in plan.Files.Where(f => f.Layer == BundleLayer.App))
             fp.Add("files", f.ArchivePath, f.Kind == BundleFileKind.Compiled ? "compiled" : _files.GetHash(f.SourcePath));
         return fp;
+    }
+
+    /// <summary>
+    /// What the worker loads in place of the app's files (SSHIP0013) and the shared frameworks it lacks (SSHIP0014).
+    /// The framework list is read only for the worker's own framework (a .NET worker, the app's pack of the same version).
+    /// </summary>
+    private IEnumerable<Diagnostic> CheckWorkerProvided(BundleInputs inputs, PackageAssets assets, WorkerProvided worker, List<BundleCandidate> candidates)
+    {
+        var workerFramework = FrameworkName.Parse(inputs.WorkerTargetFramework);
+        var diagnostics = WorkerProvided.CheckFrameworkReferences(assets, workerFramework, inputs.ProjectDirectory).ToList();
+        diagnostics.AddRange(worker.CheckPackageVersions(inputs.PackageFiles, leftOut: inputs.ExcludeMicrosoftSpark));
+        var pack = inputs.SharedFrameworks.FirstOrDefault(f => string.Equals(f.Name, WorkerProvided.WorkerSharedFramework, StringComparison.OrdinalIgnoreCase));
+        if (pack != null && workerFramework?.Identifier == FrameworkName.NetCoreApp && File.Exists(pack.FrameworkList))
+        {
+            var list = SharedFrameworkList.Load(pack.Name, pack.FrameworkList, pack.PackVersion);
+            diagnostics.AddRange(worker.CheckFrameworkVersions(list, workerFramework, candidates, _files));
+        }
+        return diagnostics;
     }
 
     /// <summary>Microsoft.Spark's version: its package version, else its assembly's informational version.</summary>

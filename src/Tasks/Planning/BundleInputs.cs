@@ -36,6 +36,8 @@ public sealed class BundleInputs
     public string ExcludePatterns { get; set; } = "";
     /// <summary>SparkBundle.g.cs itself, left out of the fingerprint it carries.</summary>
     public string GeneratedSource { get; set; } = "";
+    /// <summary>project.assets.json: what NuGet resolved, and who depends on whom (Microsoft.Spark's closure, framework references).</summary>
+    public string ProjectAssetsFile { get; set; } = "";
 
     /// <summary>Folders inputs may come from; symbolic links leading elsewhere are not followed.</summary>
     public List<string> InputRoots { get; } = new();
@@ -55,6 +57,8 @@ public sealed class BundleInputs
     public List<PackageFile> SparkReferences { get; } = new();
     /// <summary>Every copy-local file with its package, for the Microsoft.Spark version when the reference has none.</summary>
     public List<PackageFile> PackageFiles { get; } = new();
+    /// <summary>The shared frameworks' targeting packs (ResolvedTargetingPack): their FrameworkList.xml, for the worker's framework.</summary>
+    public List<SharedFrameworkPack> SharedFrameworks { get; } = new();
 
     public const char Separator = '\t';
 
@@ -64,7 +68,7 @@ public sealed class BundleInputs
     /// <c>CopyLocal path destinationSubDirectory packageId packageVersion runtimeIdentifier assetType</c>,
     /// <c>Content path targetPath packageId</c>, <c>Ignored path</c>, <c>Include path archivePath layer</c>,
     /// <c>Exclude asWritten fullPath</c>, <c>Source path</c>, <c>Reference path</c>, <c>Property name value</c>,
-    /// <c>SparkReference path packageId packageVersion</c>.
+    /// <c>SparkReference path packageId packageVersion</c>, <c>SharedFramework frameworkListPath name packVersion</c>.
     /// </summary>
     /// <exception cref="FormatException">A record of an unknown kind or option: the targets and this class disagree.</exception>
     public static BundleInputs Parse(IEnumerable<string> records)
@@ -117,6 +121,7 @@ public sealed class BundleInputs
             case "Reference": CompileReferences.Add(path); break;
             case "Property": CompileProperties.Add(path + "=" + Field(f, 2)); break;
             case "SparkReference": SparkReferences.Add(new PackageFile(path, OrNull(Field(f, 2)), OrNull(Field(f, 3)))); break;
+            case "SharedFramework": SharedFrameworks.Add(new SharedFrameworkPack(path, Field(f, 2), Field(f, 3))); break;
             default: throw new FormatException($"Unknown identify input record kind '{f[0]}'.");
         }
     }
@@ -142,6 +147,7 @@ public sealed class BundleInputs
             case nameof(ExcludeReferenceAssemblies): ExcludeReferenceAssemblies = Flag(value, true); break;
             case nameof(ExcludePatterns): ExcludePatterns = value; break;
             case nameof(GeneratedSource): GeneratedSource = value; break;
+            case nameof(ProjectAssetsFile): ProjectAssetsFile = value; break;
             default: throw new FormatException($"Unknown identify option '{name}'.");
         }
     }
@@ -162,4 +168,13 @@ public sealed class PackageFile
     public string Path { get; }
     public string? PackageId { get; }
     public string? PackageVersion { get; }
+}
+
+/// <summary>A shared framework's targeting pack: its data/FrameworkList.xml, name (Microsoft.NETCore.App) and version.</summary>
+public sealed class SharedFrameworkPack
+{
+    public SharedFrameworkPack(string frameworkList, string name, string packVersion) { FrameworkList = frameworkList; Name = name; PackVersion = packVersion; }
+    public string FrameworkList { get; }
+    public string Name { get; }
+    public string PackVersion { get; }
 }

@@ -104,6 +104,8 @@ public sealed class BundlePlanOptions
     public IReadOnlyCollection<string> ExcludedPaths { get; set; } = Array.Empty<string>();
     /// <summary>Folders inputs may come from (project, solution, package cache): symbolic links leading elsewhere are not followed.</summary>
     public IReadOnlyCollection<string> InputRoots { get; set; } = Array.Empty<string>();
+    /// <summary>What the worker brings itself: Microsoft.Spark's dependency closure, left out with Microsoft.Spark.</summary>
+    public WorkerProvided WorkerProvided { get; set; } = WorkerProvided.None;
     /// <summary>Globs on archive paths to leave out (SparkBundleExcludePatterns).</summary>
     public IReadOnlyCollection<string> ExcludedPatterns { get; set; } = Array.Empty<string>();
 }

@@ -217,6 +217,8 @@ public sealed class BundlePlanner
         if (_options.ExcludeMicrosoftSpark)
         {
             if (string.Equals(candidate.PackageId, "Microsoft.Spark", StringComparison.OrdinalIgnoreCase)) return "part of Microsoft.Spark, which the worker brings";
+            var workerVersion = _options.WorkerProvided.VersionOf(candidate.PackageId);
+            if (workerVersion != null) return $"part of {candidate.PackageId}, a dependency of Microsoft.Spark that the worker brings ({workerVersion})";
             if (name.StartsWith("Microsoft.Spark.", StringComparison.OrdinalIgnoreCase)
                 && (name.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".pdb", StringComparison.OrdinalIgnoreCase) || name.EndsWith(".xml", StringComparison.OrdinalIgnoreCase))
                 && name.Count(c => c == '.') == 2)

@@ -20,6 +20,7 @@ public sealed class TestEnvironment
 
     private readonly Lazy<string> _standIn;
     private readonly Lazy<string> _harness;
+    private readonly Lazy<string> _sparkFeed;
 
     private TestEnvironment()
     {
@@ -45,7 +46,24 @@ public sealed class TestEnvironment
 
         _standIn = new Lazy<string>(() => BuildAsset("MicrosoftSparkStandIn", "Microsoft.Spark.StandIn.csproj", "Microsoft.Spark.dll"));
         _harness = new Lazy<string>(() => BuildAsset("WorkerHarness", "WorkerHarness.csproj", "WorkerHarness.dll"));
+        _sparkFeed = new Lazy<string>(() =>
+        {
+            var feed = Path.Combine(RunRoot, "spark-feed");
+            MicrosoftSparkTestPackage.Write(feed, MicrosoftSparkStandIn);
+            return feed;
+        }, LazyThreadSafetyMode.ExecutionAndPublication);
+        PrivatePackageCache = Path.Combine(RunRoot, "packages");
     }
+
+    /// <summary>
+    /// A package folder of this run only, for builds that restore the test-only Microsoft.Spark package
+    /// (<see cref="MicrosoftSparkTestPackage"/>): it must never reach <see cref="PackageCache"/>, which later runs
+    /// share, nor a user's cache. Deleted with the run's folder.
+    /// </summary>
+    public string PrivatePackageCache { get; }
+
+    /// <summary>A feed of this run only that holds the test-only Microsoft.Spark package.</summary>
+    public string MicrosoftSparkTestFeed => _sparkFeed.Value;
 
     /// <summary>The test-only stand-in assembly named Microsoft.Spark (the real package cannot be restored here).</summary>
     public string MicrosoftSparkStandIn => _standIn.Value;
@@ -74,8 +92,15 @@ public sealed class TestEnvironment
         return env;
     }
 
-    public ProcessResult Dotnet(string workingDirectory, params string[] args) =>
-        ProcessRunner.Run("dotnet", args, workingDirectory, ChildEnvironment(), TimeSpan.FromMinutes(8));
+    public ProcessResult Dotnet(string workingDirectory, params string[] args) => DotnetWithPackageFolder(workingDirectory, null, args);
+
+    /// <summary>As <see cref="Dotnet(string, string[])"/>, with another package folder (NUGET_PACKAGES) when given.</summary>
+    public ProcessResult DotnetWithPackageFolder(string workingDirectory, string? packageFolder, params string[] args)
+    {
+        var environment = ChildEnvironment();
+        if (packageFolder != null) environment["NUGET_PACKAGES"] = packageFolder;
+        return ProcessRunner.Run("dotnet", args, workingDirectory, environment, TimeSpan.FromMinutes(8));
+    }
 
     private string BuildAsset(string folder, string projectFile, string outputName)
     {

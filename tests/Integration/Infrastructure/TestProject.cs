@@ -17,20 +17,36 @@ public sealed class TestProject
         Root = Path.Combine(Env.RunRoot, $"{name}-{Interlocked.Increment(ref _counter)}");
         Directory.CreateDirectory(Root);
         WriteGlobalJson();
-        Write("nuget.config", $"""
-            <?xml version="1.0" encoding="utf-8"?>
-            <configuration>
-              <packageSources>
-                <clear />
-                <add key="sparkship-test-feed" value="{Env.Feed}" />
-                <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
-              </packageSources>
-            </configuration>
-            """);
+        WriteNuGetConfig();
     }
+
+    private void WriteNuGetConfig(string? extraFeed = null) => Write("nuget.config", $"""
+        <?xml version="1.0" encoding="utf-8"?>
+        <configuration>
+          <packageSources>
+            <clear />
+            <add key="sparkship-test-feed" value="{Env.Feed}" />
+            {(extraFeed is null ? "" : $"<add key=\"microsoft-spark-test-package\" value=\"{extraFeed}\" />")}
+            <add key="nuget.org" value="https://api.nuget.org/v3/index.json" />
+          </packageSources>
+        </configuration>
+        """);
 
     public TestEnvironment Env { get; }
     public string Root { get; }
+    /// <summary>The package folder this tree's builds restore into (NUGET_PACKAGES): the run's shared test cache unless changed.</summary>
+    public string PackageFolder { get; private set; } = "";
+
+    /// <summary>
+    /// Makes a PackageReference to Microsoft.Spark 2.3.1 restore the test-only package (<see cref="MicrosoftSparkTestPackage"/>):
+    /// its feed is listed, and this tree's builds use the run's private package folder, never a shared one.
+    /// </summary>
+    public TestProject UseMicrosoftSparkTestPackage()
+    {
+        WriteNuGetConfig(Env.MicrosoftSparkTestFeed);
+        PackageFolder = Env.PrivatePackageCache;
+        return this;
+    }
 
     public string PathOf(string relative) => Path.Combine(Root, relative.Replace('/', Path.DirectorySeparatorChar));
 
@@ -69,14 +85,14 @@ public sealed class TestProject
         Directory.CreateDirectory(Path.GetDirectoryName(binlog)!);
         var args = new List<string> { command, PathOf(project), "-bl:" + binlog, "-nr:false", "-v:n" };
         args.AddRange(extraArgs);
-        var result = Env.Dotnet(Root, args.ToArray());
+        var result = Env.DotnetWithPackageFolder(Root, PackageFolder.Length > 0 ? PackageFolder : null, args.ToArray());
         return new BuildResult(result, binlog);
     }
 
     /// <summary>A copy of this tree in a new folder (for builds "on another machine").</summary>
     public TestProject CopyTo(string name)
     {
-        var copy = new TestProject(name);
+        var copy = new TestProject(name) { PackageFolder = PackageFolder };
         foreach (var file in Directory.EnumerateFiles(Root, "*", SearchOption.AllDirectories))
         {
             var relative = Path.GetRelativePath(Root, file);

@@ -199,6 +199,55 @@ public sealed class BundleIdentifierTests : IDisposable
         Assert.NotNull(found.Identity);
     }
 
+    // NuGet's graph as project.assets.json writes it: Microsoft.Spark depends on Newtonsoft.Json, the app's Lib needs ASP.NET Core.
+    private string AssetsFile(bool libNeedsAspNetCore = false) => _dir.Write("App/obj/project.assets.json", $$"""
+        {
+          "targets": { "net8.0": {
+            "Microsoft.Spark/2.3.1": { "type": "package", "dependencies": { "Newtonsoft.Json": "13.0.3" } },
+            "Newtonsoft.Json/13.0.3": { "type": "package" },
+            "Humanizer.Core/2.14.1": { "type": "package" },
+            "Lib/1.0.0": { "type": "project"{{(libNeedsAspNetCore ? ", \"frameworkReferences\": [ \"Microsoft.AspNetCore.App\" ]" : "")}} }
+          } },
+          "libraries": { "Lib/1.0.0": { "type": "project", "path": "../Lib/Lib.csproj" } }
+        }
+        """);
+
+    [Fact]
+    public void Microsoft_Spark_s_dependencies_are_left_out_since_the_worker_brings_them()
+    {
+        Record("CopyLocal", _dir.WriteOld("packages/newtonsoft.json/Newtonsoft.Json.dll", "json"), "", "Newtonsoft.Json", "13.0.3", "", "runtime");
+        var before = Identity();
+        Assert.Contains(Identify().Plan.Files, f => f.ArchivePath == "Newtonsoft.Json.dll");
+
+        _options["ProjectAssetsFile"] = AssetsFile();
+        var found = Identify();
+        Assert.DoesNotContain(found.Plan.Files, f => f.ArchivePath == "Newtonsoft.Json.dll");
+        Assert.Contains(found.Plan.Files, f => f.ArchivePath == "Humanizer.dll");
+        Assert.Contains(found.Plan.Excluded, e => e.Candidate.PackageId == "Newtonsoft.Json" && e.Reason.Contains("worker brings"));
+        Assert.DoesNotContain(found.Diagnostics, d => d.Code == "SSHIP0013");
+        Assert.NotEqual(before.DependencyArchive, found.Identity!.DependencyArchive);
+
+        // Still left out when the app asks for it at a higher version, with a warning.
+        _files[_files.Count - 1] = _files[^1].Replace("\t13.0.3\t", "\t13.0.4\t");
+        Assert.Contains(Identify().Diagnostics, d => d.Code == "SSHIP0013" && d.Message.Contains("13.0.4") && d.Message.Contains("13.0.3"));
+
+        // SparkBundleExcludeMicrosoftSpark=false ships what the worker brings too.
+        _options["ExcludeMicrosoftSpark"] = "false";
+        Assert.Contains(Identify().Plan.Files, f => f.ArchivePath == "Newtonsoft.Json.dll");
+    }
+
+    [Fact]
+    public void A_library_that_needs_ASP_NET_Core_is_an_error_and_nothing_is_identified()
+    {
+        _options["ProjectAssetsFile"] = AssetsFile(libNeedsAspNetCore: true);
+        var found = Identify();
+        var error = Assert.Single(found.Diagnostics, d => d.Code == "SSHIP0014");
+        Assert.Contains("Microsoft.AspNetCore.App", error.Message);
+        Assert.Contains("'Lib'", error.Message);
+        Assert.Equal(Path.GetFullPath(_dir.Combine("Lib/Lib.csproj")), error.File);
+        Assert.Null(found.Identity);
+    }
+
     [Fact]
     public void The_fingerprint_inputs_say_why_a_name_changed()
     {
