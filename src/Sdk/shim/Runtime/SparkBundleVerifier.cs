@@ -46,6 +46,8 @@ namespace SparkShip.Runtime
     internal static class SparkBundleVerifier
     {
         private const string Rebuild = "Rebuild the app (dotnet build) and run the new build.";
+        // A build keeps an archive that exists under its (content-addressed) name: a bad one must go first.
+        private const string DeleteAndRebuild = "Rebuild the app after deleting this archive (a build never rewrites an archive that exists under its name), and run the new build.";
 
         public static VerifiedBundle Verify(SparkBundleInfo info) => Verify(info, null);
 
@@ -103,13 +105,13 @@ namespace SparkShip.Runtime
                     if (Text(app, "fingerprint") != info.AppFingerprint)
                         throw new SparkBundleException(SparkBundleException.StaleArchive,
                             $"the Spark bundle archive '{appPath}' is stale: it belongs to another build than this app " +
-                            $"(fingerprint {Text(app, "fingerprint")}, the app expects {info.AppFingerprint}). " + Rebuild);
+                            $"(fingerprint {Text(app, "fingerprint")}, the app expects {info.AppFingerprint}). " + DeleteAndRebuild);
                     if (archives.Count > 1)
                     {
                         depsLayer = Layer(manifest, SparkBundleNames.DependencyLayer, appPath);
                         if (Text(depsLayer, "archive") != archives[1].Name || Text(depsLayer, "fingerprint") != info.DependencyFingerprint)
                             throw new SparkBundleException(SparkBundleException.StaleArchive,
-                                $"the Spark bundle archive '{archives[1].FullPath}' does not belong to this build of the app. " + Rebuild);
+                                $"the Spark bundle archive '{archives[1].FullPath}' does not belong to this build of the app. " + DeleteAndRebuild);
                     }
                     CheckEntries(appPath, zip, app, info.ManifestEntry);
                 }
@@ -184,6 +186,6 @@ namespace SparkShip.Runtime
 
         private static SparkBundleException Altered(string path, string what, Exception inner = null) =>
             new SparkBundleException(SparkBundleException.AlteredArchive,
-                $"the Spark bundle archive '{path}' was altered after the build: {what}. " + Rebuild, inner);
+                $"the Spark bundle archive '{path}' was altered after the build: {what}. " + DeleteAndRebuild, inner);
     }
 }
