@@ -161,6 +161,12 @@ namespace SparkShip.Runtime
         {
             try { read(); }
             catch (SparkBundleException) { throw; }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
+            {
+                // Deleted between the look and the read (a build's retention, a cleanup): missing, as if a moment earlier.
+                throw new SparkBundleException(SparkBundleException.MissingArchive,
+                    $"the Spark bundle archive '{path}' is missing: it disappeared while it was checked. " + Rebuild, e);
+            }
             catch (UnauthorizedAccessException e)
             {
                 throw new SparkBundleException(SparkBundleException.UnreadableArchive,
