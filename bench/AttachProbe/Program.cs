@@ -15,7 +15,10 @@ namespace SparkShip.Bench.AttachProbe;
 ///
 /// Arguments: mode baseDirectory bundleDirectory appArchive appFingerprint depsArchive depsFingerprint
 ///            manifestEntry master flatCacheRoot iterations
-///   mode "cold":   one call, timed from the first line of Main, so JIT and assembly loading are included
+///   mode "cold":   one call, timed from the first line of Main, so JIT and assembly loading are included; the
+///                  verdict of the content check is cached under flatCacheRoot (as on every driver start but the first)
+///   mode "first":  the same, with an empty cache of its own: a driver's first start on these archives, content
+///                  check included (app layer unpacked and hashed, dependency archive hashed)
 ///   mode "warm":   one untimed call, then `iterations` timed calls in the same process
 ///   mode "noop":   nothing (the baseline for the process's own start-up cost)
 ///   mode "unpack": local-mode first run: unpack every layer into a fresh flat cache folder (FlatBundleCache.Ensure)
@@ -40,6 +43,14 @@ internal static class Program
                 Attach(args);
                 samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
                 break;
+            case "first":
+                var empty = Path.Combine(args[9], "first-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N"));
+                Attach(args, empty);
+                samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+                if (!Directory.Exists(Path.Combine(empty, SparkBundleVerdictCache.Folder)))
+                    throw new InvalidOperationException("the first check left no verdict (archives written less than 2 s ago?)");
+                Directory.Delete(empty, recursive: true);
+                break;
             case "warm":
                 Attach(args);
                 for (int i = 0; i < iterations; i++)
@@ -50,7 +61,7 @@ internal static class Program
                 }
                 break;
             case "unpack":
-                var bundle = SparkBundleVerifier.Verify(Info(args));
+                var bundle = SparkBundleVerifier.Verify(Info(args), args[9]);
                 for (int i = 0; i < iterations; i++)
                 {
                     var root = Path.Combine(args[9], "unpack-" + Environment.ProcessId + "-" + i);
@@ -70,9 +81,10 @@ internal static class Program
 
     private static SparkBundleInfo Info(string[] a) => new SparkBundleInfo(a[1], a[2], a[3], a[4], a[5], a[6], a[7], isPlaceholder: false);
 
-    private static SparkAttachPlan Attach(string[] a)
+    /// <param name="cacheRoot">Where the verdict is kept (the driver uses its flat cache root, as here by default).</param>
+    private static SparkAttachPlan Attach(string[] a, string? cacheRoot = null)
     {
-        var bundle = SparkBundleVerifier.Verify(Info(a));
+        var bundle = SparkBundleVerifier.Verify(Info(a), cacheRoot ?? a[9]);
         var plan = SparkAttachPlanner.Create(bundle, a[8], a[9]);
         if (plan.SearchPathEntries.Count == 0) throw new InvalidOperationException("empty plan");
         return plan;

@@ -473,6 +473,10 @@ internal sealed class Benchmark
         Say($"attach, {Name(size)} bundle ({string.Join(", ", archives.Select(a => $"{Path.GetFileName(a)} {new FileInfo(a).Length / 1e6:0.0} MB"))}): {cold} cold processes (and as many empty ones), {warm} warm calls");
 
         var probe = BuildProbe();
+        // The shim gives no verdict to an archive written less than 2 s before its check (SparkBundleVerdictCache):
+        // a driver starts later than that after a build, and so do these measurements.
+        var settle = archives.Max(File.GetLastWriteTimeUtc).AddSeconds(2.5) - DateTime.UtcNow;
+        if (settle > TimeSpan.Zero) Thread.Sleep(settle);
         var flatRoot = Path.Combine(_work, "flat-cache");
         string[] Args(string mode, int iterations = 1) => new[]
         {
@@ -488,12 +492,14 @@ internal sealed class Benchmark
         var coldMs = new List<double>();
         var coldWall = new List<double>();
         var emptyWall = new List<double>();
+        var firstMs = new List<double>();
         for (int i = 0; i < cold; i++)
         {
             var r = _p.Run("dotnet", Args("cold"), _work);
             coldMs.Add(Samples(r)[0]);
             coldWall.Add(r.Milliseconds);
             emptyWall.Add(_p.Run("dotnet", Args("noop"), _work).Milliseconds);
+            firstMs.Add(Samples(_p.Run("dotnet", Args("first"), _work))[0]);
         }
         var warmMs = Samples(_p.Run("dotnet", Args("warm", warm), _work));
         var unpackMs = Samples(_p.Run("dotnet", Args("unpack", _o.Smoke ? 1 : 3), _work));
@@ -501,13 +507,19 @@ internal sealed class Benchmark
         string scenario = $"Driver-side attach, {Name(size)} bundle (locate, check, plan: SparkBundleVerifier.Verify + SparkAttachPlanner.Create)";
         _rows.Add(new ResultRow
         {
-            Id = "5.1", Scenario = scenario, Comparison = "cold: first call in a fresh process (JIT included), as a driver pays it",
+            Id = "5.1", Scenario = scenario, Comparison = "cold: first call in a fresh process (JIT included), as a driver pays it (content check's verdict cached)",
             Unit = "ms", Ours = new Summary(coldMs), TargetMax = 20,
         });
         _rows.Add(new ResultRow
         {
             Id = "5.2", Scenario = scenario, Comparison = "warm: later calls in the same process",
             Unit = "ms", Ours = new Summary(warmMs), TargetMax = 20,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "5.5", Scenario = scenario,
+            Comparison = "first run: a fresh process with no cached verdict (the content check: app layer unpacked and hashed, dependency archive hashed, SHA-256)",
+            Unit = "ms", Ours = new Summary(firstMs),
         });
         _rows.Add(new ResultRow
         {

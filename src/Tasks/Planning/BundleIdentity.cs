@@ -8,7 +8,7 @@ namespace SparkShip.Tasks.Planning;
 public sealed class BundleIdentity
 {
     /// <summary>Version of the bundle layout and manifest. Bump when either changes shape.</summary>
-    public const int FormatVersion = 1;
+    public const int FormatVersion = 2; // 2: the manifest records the driver's checksums (SparkBundleChecksum)
 
     public string SdkVersion { get; set; } = "";
     public string AssemblyName { get; set; } = "";

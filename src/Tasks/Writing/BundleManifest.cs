@@ -1,11 +1,18 @@
+using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Text;
 using System.Text.Json;
+using SparkShip.Runtime;
 
 namespace SparkShip.Tasks.Writing;
 
-/// <summary>The JSON manifest that travels inside the app layer. Deterministic: no times, no absolute paths.</summary>
+/// <summary>
+/// The JSON manifest that travels inside the app layer. Deterministic: no times, no absolute paths. Besides the
+/// build's xxhash128 content hashes it records what the driver checks with the BCL alone (SparkBundleChecksum,
+/// SHA-256): each app-layer file's checksum and CRC-32, the dependency archive's checksum, and its own checksum as
+/// its first property. Format 2 (format 1 had no checksums); the shim reads only the format its SDK writes.
+/// </summary>
 public sealed class BundleManifest
 {
     public int FormatVersion { get; set; }
@@ -24,15 +31,23 @@ public sealed class BundleManifest
         /// <summary>Size and hash of the archive file itself; known for the dependency layer, which is written first.</summary>
         public long? ArchiveSize { get; set; }
         public string? ArchiveHash { get; set; }
+        /// <summary>SHA-256 of the archive file, for the driver's check (the app layer cannot hold its own).</summary>
+        public string? ArchiveSha256 { get; set; }
         public List<FileEntry> Files { get; } = new();
     }
 
     public sealed class FileEntry
     {
-        public FileEntry(string path, long size, string hash) { Path = path; Size = size; Hash = hash; }
+        public FileEntry(string path, long size, string hash, string? sha256 = null, uint? crc32 = null)
+        {
+            Path = path; Size = size; Hash = hash; Sha256 = sha256; Crc32 = crc32;
+        }
         public string Path { get; }
         public long Size { get; }
         public string Hash { get; }
+        /// <summary>App layer only: what the driver checks each entry's unpacked bytes and zip CRC-32 against.</summary>
+        public string? Sha256 { get; }
+        public uint? Crc32 { get; }
     }
 
     public string ToJson()
@@ -41,6 +56,8 @@ public sealed class BundleManifest
         using (var w = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
         {
             w.WriteStartObject();
+            // First, at a fixed offset: zeros now, the checksum of the whole text below.
+            w.WriteString(SparkBundleChecksum.ManifestProperty, new string('0', SparkBundleChecksum.HexLength));
             w.WriteNumber("formatVersion", FormatVersion);
             w.WriteString("sdkVersion", SdkVersion);
             w.WriteString("assemblyName", AssemblyName);
@@ -57,6 +74,7 @@ public sealed class BundleManifest
                 w.WriteString("fingerprint", layer.Fingerprint);
                 if (layer.ArchiveSize is long size) w.WriteNumber("archiveSize", size);
                 if (layer.ArchiveHash != null) w.WriteString("archiveHash", layer.ArchiveHash);
+                if (layer.ArchiveSha256 != null) w.WriteString("archiveSha256", layer.ArchiveSha256);
                 w.WriteStartArray("files");
                 foreach (var file in layer.Files)
                 {
@@ -64,6 +82,8 @@ public sealed class BundleManifest
                     w.WriteString("path", file.Path);
                     w.WriteNumber("size", file.Size);
                     w.WriteString("hash", file.Hash);
+                    if (file.Sha256 != null) w.WriteString("sha256", file.Sha256);
+                    if (file.Crc32 is uint crc) w.WriteNumber("crc32", crc);
                     w.WriteEndObject();
                 }
                 w.WriteEndArray();
@@ -72,6 +92,9 @@ public sealed class BundleManifest
             w.WriteEndArray();
             w.WriteEndObject();
         }
-        return Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n";
+        var bytes = Encoding.UTF8.GetBytes(Encoding.UTF8.GetString(buffer.ToArray()).Replace("\r\n", "\n") + "\n");
+        var checksum = Encoding.ASCII.GetBytes(SparkBundleChecksum.OfManifest(bytes)!);
+        Array.Copy(checksum, 0, bytes, SparkBundleChecksum.ManifestValueOffset, checksum.Length);
+        return Encoding.UTF8.GetString(bytes);
     }
 }

@@ -94,7 +94,7 @@ public sealed class BundleWriter
             var layer = WriteLayer(request, BundleLayer.Dependencies, depsFiles, depsStamps, entry.Files, result);
             if (layer is null) return result;
             entry.ArchiveSize = layer.ArchiveSize;
-            entry.ArchiveHash = ArchiveHash(records, layer);
+            (entry.ArchiveHash, entry.ArchiveSha256) = ArchiveHashes(records, layer);
             manifest.Layers.Add(entry);
         }
         var appFiles = Sorted(request.Files, BundleLayer.App);
@@ -130,7 +130,14 @@ public sealed class BundleWriter
             try
             {
                 stamps[i] = FileStamp.Of(f.SourcePath);
-                entry.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, stamps[i].Length, _files.GetHash(f.SourcePath)));
+                var hash = _files.GetHash(f.SourcePath);
+                if (layer == BundleLayer.App)
+                {
+                    // What the driver checks each unpacked entry against: the app layer cannot hold its own checksum.
+                    var read = ReadDigests(f.SourcePath);
+                    entry.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, stamps[i].Length, hash, read.Sha256, read.Crc));
+                }
+                else entry.Files.Add(new BundleManifest.FileEntry(f.ArchivePath, stamps[i].Length, hash));
             }
             catch (Exception e) when (FileSystemErrors.Is(e))
             {
@@ -142,15 +149,18 @@ public sealed class BundleWriter
         return entry;
     }
 
-    /// <summary>The hash of an archive this project wrote: recorded in archives.txt once, read back while the size matches.</summary>
-    private string ArchiveHash(ArchiveRecords records, LayerResult layer)
+    /// <summary>
+    /// The content hash and driver checksum of an archive this project wrote: recorded in archives.txt once, read
+    /// back while the size matches (an app-only edit never re-reads the dependency archive).
+    /// </summary>
+    private (string Hash, string Sha256) ArchiveHashes(ArchiveRecords records, LayerResult layer)
     {
         var name = Path.GetFileName(layer.ArchivePath);
-        var hash = records.HashOf(name, layer.ArchiveSize);
-        if (hash != null) return hash;
-        hash = _files.GetHash(layer.ArchivePath);
-        records.Touch(name, layer.ArchiveSize, hash);
-        return hash;
+        var (hash, sha256) = records.HashesOf(name, layer.ArchiveSize);
+        if (hash != null && sha256 != null) return (hash, sha256);
+        var read = ReadDigests(layer.ArchivePath);
+        records.Touch(name, layer.ArchiveSize, read.Hash, read.Sha256);
+        return (read.Hash, read.Sha256);
     }
 
     /// <param name="stamps">For the layer's files: their stamps when the manifest read them.</param>
@@ -234,19 +244,22 @@ public sealed class BundleWriter
                 if (FileStamp.Of(path).Equals(stamps[i])) continue;
                 // Rewritten since it was hashed: a concurrent build of the same project recompiles or copies the same
                 // deterministic bytes. Fine if it still holds exactly what the manifest describes and what was zipped.
-                var (length, hash, crc) = ReadHashAndCrc(path);
-                if (length != described[i].Size || hash != described[i].Hash || crc != written[i].Crc32) return path;
+                var read = ReadDigests(path);
+                if (read.Length != described[i].Size || read.Hash != described[i].Hash || read.Crc != written[i].Crc32) return path;
+                if (described[i].Sha256 != null && read.Sha256 != described[i].Sha256) return path;
             }
             catch (Exception e) when (FileSystemErrors.Is(e)) { return path; }
         }
         return null;
     }
 
-    private static (long Length, string Hash, uint Crc) ReadHashAndCrc(string path)
+    /// <summary>One read of a file: its length, content hash, CRC-32 and driver checksum (<see cref="SparkBundleChecksum"/>'s SHA-256).</summary>
+    private static (long Length, string Hash, uint Crc, string Sha256) ReadDigests(string path)
     {
         RegularFile.EnsureRegular(path);
         var hash = new System.IO.Hashing.XxHash128();
         var crc = new System.IO.Hashing.Crc32();
+        using var sha = System.Security.Cryptography.IncrementalHash.CreateHash(System.Security.Cryptography.HashAlgorithmName.SHA256);
         long length = 0;
         var buffer = new byte[1 << 16];
         using (var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1, FileOptions.SequentialScan))
@@ -256,10 +269,11 @@ public sealed class BundleWriter
             {
                 hash.Append(new ReadOnlySpan<byte>(buffer, 0, read));
                 crc.Append(new ReadOnlySpan<byte>(buffer, 0, read));
+                sha.AppendData(buffer, 0, read);
                 length += read;
             }
         }
-        return (length, ContentHash.ToHex(hash.GetCurrentHash()), crc.GetCurrentHashAsUInt32());
+        return (length, ContentHash.ToHex(hash.GetCurrentHash()), crc.GetCurrentHashAsUInt32(), ContentHash.ToHex(sha.GetHashAndReset()));
     }
 
     /// <summary>

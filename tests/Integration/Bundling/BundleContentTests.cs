@@ -52,7 +52,7 @@ public class BundleContentTests
         // Manifest: what, for whom, every file with size and hash.
         using var manifest = bundle.Manifest();
         var root = manifest.RootElement;
-        Assert.Equal(1, root.GetProperty("formatVersion").GetInt32());
+        Assert.Equal(2, root.GetProperty("formatVersion").GetInt32());
         Assert.Equal("App", root.GetProperty("assemblyName").GetString());
         Assert.Equal("net8.0", root.GetProperty("targetFramework").GetString());
         Assert.Equal("linux-x64", root.GetProperty("clusterRuntimeIdentifier").GetString());

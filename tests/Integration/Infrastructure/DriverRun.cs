@@ -22,7 +22,8 @@ public sealed class DriverRun
     public string this[string key] => Values.TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"{key} not printed:\n{Process}");
 
     public static DriverRun Start(TestProject p, string scenario, string? master, string cacheDir,
-        bool underSpark = true, string? userSearchPath = null, string? userArchives = null, string app = "App/bin/Debug/net8.0/App.dll")
+        bool underSpark = true, string? userSearchPath = null, string? userArchives = null, string app = "App/bin/Debug/net8.0/App.dll",
+        string backendPort = "12345")
     {
         var props = new List<string>();
         if (master != null) props.Add("spark.master=" + master);
@@ -30,7 +31,7 @@ public sealed class DriverRun
         var env = new Dictionary<string, string?>
         {
             ["DOTNET_ROLL_FORWARD"] = "Major",
-            ["DOTNETBACKEND_PORT"] = underSpark ? "12345" : null,
+            ["DOTNETBACKEND_PORT"] = underSpark ? backendPort : null,
             ["STANDIN_JVM_SYSTEM_PROPERTIES"] = string.Join("\n", props),
             ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = userSearchPath,
             ["SPARKSHIP_CACHE_DIR"] = cacheDir,

@@ -5,6 +5,9 @@ namespace SparkShip.Sdk.IntegrationTests.Infrastructure;
 
 public sealed record ProcessResult(int ExitCode, string Output, string CommandLine)
 {
+    /// <summary>Standard error alone (also interleaved in <see cref="Output"/>).</summary>
+    public string Error { get; init; } = "";
+
     /// <summary>The command, its exit code, and the end of its output (where errors are).</summary>
     public override string ToString()
     {
@@ -37,9 +40,10 @@ public static class ProcessRunner
             }
 
         var output = new StringBuilder();
+        var error = new StringBuilder();
         using var process = new Process { StartInfo = info };
         process.OutputDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) output.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { if (e.Data != null) lock (output) { output.AppendLine(e.Data); error.AppendLine(e.Data); } };
         process.Start();
         process.StandardInput.Close();
         process.BeginOutputReadLine();
@@ -52,6 +56,6 @@ public static class ProcessRunner
         }
         process.WaitForExit();
         var commandLine = fileName + " " + string.Join(' ', arguments.Select(a => a.Contains(' ') ? $"\"{a}\"" : a));
-        lock (output) return new ProcessResult(process.ExitCode, output.ToString(), commandLine);
+        lock (output) return new ProcessResult(process.ExitCode, output.ToString(), commandLine) { Error = error.ToString() };
     }
 }

@@ -122,6 +122,10 @@ public static class Scenarios
                 case "builder":      // opt-in for apps that turned the automatic path off
                     spark = SparkSession.Builder().WithSparkBundle().AppName("t").GetOrCreate();
                     break;
+                case "builder-catch": // the explicit API's failure, as user code sees it
+                    try { SparkSession.Builder().WithSparkBundle(); }
+                    catch (SparkShip.Runtime.SparkBundleException e) { Console.WriteLine("CAUGHT=" + e.Code + "|" + e.Message); }
+                    break;
                 case "existing":     // attach to a session that already exists, twice
                     spark = SparkSession.Builder().AppName("t").GetOrCreate();
                     spark.AttachSparkBundle();

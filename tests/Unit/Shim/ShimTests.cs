@@ -158,18 +158,176 @@ public sealed class ShimTests : IDisposable
 
         Parallel.For(0, 4, _ => FlatBundleCache.Ensure(archive, folder));
 
-        Assert.Equal(new[] { "Dep.dll", "libdep.so" }, Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Equal(new[] { FlatBundleCache.ListFile, "Dep.dll", "libdep.so" }, Directory.GetFiles(folder).Select(Path.GetFileName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.True(FlatBundleCache.IsComplete(folder));
         Assert.Single(Directory.GetDirectories(Path.Combine(_root, "cache")));   // no temporary folder left behind
         var stamp = Directory.GetLastWriteTimeUtc(folder);
         FlatBundleCache.Ensure(archive, folder);
         Assert.Equal(stamp, Directory.GetLastWriteTimeUtc(folder));
     }
 
+    [Theory]
+    [InlineData("missing")]
+    [InlineData("added")]
+    [InlineData("altered")]
+    [InlineData("unlisted")]
+    public void A_flat_copy_with_a_file_missing_added_or_altered_is_made_again_and_only_our_files_are_deleted(string fault)
+    {
+        var info = WriteBundle();
+        var archive = Path.Combine(info.BundleDirectory, info.DependencyArchive);
+        var cache = Path.Combine(_root, "cache");
+        var folder = Path.Combine(cache, "App.deps-fedcba9876543210");
+        FlatBundleCache.Ensure(archive, folder);
+        var dep = Path.Combine(folder, "Dep.dll");
+        switch (fault)
+        {
+            case "missing": File.Delete(dep); break;
+            case "added": File.WriteAllText(Path.Combine(folder, "mine.txt"), "a user's file"); break;
+            case "altered": File.WriteAllText(dep, "dependencz"); break;   // same size, new time
+            case "unlisted": File.Delete(Path.Combine(folder, FlatBundleCache.ListFile)); break;   // a folder an older SDK made
+        }
+        Assert.False(FlatBundleCache.IsComplete(folder));
+
+        FlatBundleCache.Ensure(archive, folder);
+
+        Assert.True(FlatBundleCache.IsComplete(folder));
+        Assert.Equal("dependency", File.ReadAllText(dep));
+        Assert.False(File.Exists(Path.Combine(folder, "mine.txt")));
+        var left = Directory.GetDirectories(cache).Where(d => d != folder).ToList();
+        if (fault == "added")
+        {
+            // The user's file was not SparkShip's to delete: it stays, alone, in the folder moved aside.
+            var aside = Assert.Single(left);
+            Assert.StartsWith(folder + ".displaced-", aside);
+            Assert.Equal(new[] { "mine.txt" }, Directory.GetFiles(aside).Select(Path.GetFileName));
+        }
+        else Assert.Empty(left);
+    }
+
+    [Theory]
+    [InlineData("app-entry")]
+    [InlineData("deps-byte")]
+    [InlineData("manifest")]
+    [InlineData("app-crc")]
+    public void A_same_size_alteration_anywhere_in_the_content_is_refused(string fault)
+    {
+        var info = WriteBundle();
+        var app = Path.Combine(info.BundleDirectory, info.AppArchive);
+        var deps = Path.Combine(info.BundleDirectory, info.DependencyArchive);
+        var culprit = fault.StartsWith("deps") ? deps : app;
+        long size = new FileInfo(culprit).Length;
+        switch (fault)
+        {
+            case "app-entry": FlipFirst(app, AppContent); break;       // the bytes of App.dll, stored
+            case "deps-byte": FlipFirst(deps, "dependency"); break;
+            case "app-crc":
+                // The CRC-32 in the central directory (what a reader checks unpacked bytes against), content untouched.
+                var bytes = File.ReadAllBytes(app);
+                int central = IndexOf(bytes, new byte[] { 0x50, 0x4b, 0x01, 0x02 }, 0);
+                bytes[central + 16] ^= 0x01;
+                File.WriteAllBytes(app, bytes);
+                break;
+            case "manifest":
+                // Rewritten with one character changed in a field nothing else checks: only its own checksum tells.
+                string text;
+                using (var zip = ZipFile.OpenRead(app)) using (var r = new StreamReader(zip.GetEntry(SparkBundleNames.ManifestEntry)!.Open())) text = r.ReadToEnd();
+                using (var zip = ZipFile.Open(app, ZipArchiveMode.Update))
+                {
+                    zip.GetEntry(SparkBundleNames.ManifestEntry)!.Delete();
+                    using var w = new StreamWriter(zip.CreateEntry(SparkBundleNames.ManifestEntry).Open());
+                    w.Write(text.Replace("\"sdkVersion\": \"1.0.0\"", "\"sdkVersion\": \"1.0.1\""));
+                }
+                break;
+        }
+        if (fault != "manifest") Assert.Equal(size, new FileInfo(culprit).Length);
+
+        var e = Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info, Path.Combine(_root, "cache")));
+
+        Assert.Equal(SparkBundleException.AlteredArchive, e.Code);
+        Assert.StartsWith("SSHIP1003: ", e.Message);
+        Assert.Contains(culprit, e.Message);
+        Assert.Contains("altered", e.Message);
+        Assert.Contains("Rebuild the app", e.Message);
+    }
+
+    [Fact]
+    public void A_verdict_is_cached_per_file_identity_so_a_warm_start_reads_no_content_and_a_changed_archive_is_checked_again()
+    {
+        var info = WriteBundle();
+        var cache = Path.Combine(_root, "cache");
+        var deps = Path.Combine(info.BundleDirectory, info.DependencyArchive);
+        var app = Path.Combine(info.BundleDirectory, info.AppArchive);
+        // Archives written just now are not given a verdict (a rewrite within the file system's time resolution would
+        // keep their time): age them, as any archive is by the time a later driver starts.
+        var old = DateTime.UtcNow.AddMinutes(-5);
+        File.SetLastWriteTimeUtc(deps, old);
+        File.SetLastWriteTimeUtc(app, old);
+
+        SparkBundleVerifier.Verify(info, cache);
+        var verdicts = Directory.GetFiles(Path.Combine(cache, SparkBundleVerdictCache.Folder));
+        Assert.Single(verdicts);
+        Assert.Contains(deps, File.ReadAllText(verdicts[0]));
+
+        // Same size, same time, other bytes: a warm start trusts the verdict and reads nothing (proof it skipped the check).
+        FlipFirst(deps, "dependency");
+        File.SetLastWriteTimeUtc(deps, old);
+        SparkBundleVerifier.Verify(info, cache);
+
+        // The same alteration with its own time (what any write gives): checked again, refused.
+        File.SetLastWriteTimeUtc(deps, old.AddSeconds(1));
+        Assert.Equal(SparkBundleException.AlteredArchive, Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info, cache)).Code);
+        // …and still refused next time: a failed check leaves no verdict.
+        Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info, cache));
+    }
+
+    [Fact]
+    public void A_fresh_archive_gets_no_verdict_yet()
+    {
+        var info = WriteBundle();
+        var cache = Path.Combine(_root, "cache");
+        SparkBundleVerifier.Verify(info, cache);
+        Assert.False(Directory.Exists(Path.Combine(cache, SparkBundleVerdictCache.Folder)));
+    }
+
+    [Fact]
+    public void Every_failure_carries_its_code_first()
+    {
+        var info = WriteBundle();
+        var placeholder = new SparkBundleInfo(info.BaseDirectory, info.Directory, info.AppArchive, info.AppFingerprint,
+            info.DependencyArchive, info.DependencyFingerprint, info.ManifestEntry, true);
+        Assert.StartsWith("SSHIP1004: ", Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(placeholder)).Message);
+        var stale = new SparkBundleInfo(info.BaseDirectory, info.Directory, info.AppArchive, new string('f', 32),
+            info.DependencyArchive, info.DependencyFingerprint, info.ManifestEntry, false);
+        Assert.StartsWith("SSHIP1002: ", Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(stale)).Message);
+        File.Delete(Path.Combine(info.BundleDirectory, info.DependencyArchive));
+        Assert.StartsWith("SSHIP1001: ", Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info)).Message);
+    }
+
+    private const string AppContent = "app-entry-0123456789";
+
+    /// <summary>Flips one bit of the first occurrence of <paramref name="text"/> in the file, in place: same size.</summary>
+    private static void FlipFirst(string path, string text)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int at = IndexOf(bytes, System.Text.Encoding.ASCII.GetBytes(text), 0);
+        Assert.True(at >= 0, $"'{text}' is not stored as is in {path}");
+        bytes[at + 2] ^= 0x01;
+        using var f = new FileStream(path, FileMode.Open, FileAccess.Write);
+        f.Write(bytes, 0, bytes.Length);
+    }
+
+    private static int IndexOf(byte[] haystack, byte[] needle, int from)
+    {
+        for (int i = from; i <= haystack.Length - needle.Length; i++)
+            if (haystack.AsSpan(i, needle.Length).SequenceEqual(needle)) return i;
+        return -1;
+    }
+
     /// <summary>A real bundle written by the SDK's own writer: App.app-… (App.dll) and App.deps-… (Dep.dll, libdep.so).</summary>
     private SparkBundleInfo WriteBundle()
     {
         var src = Directory.CreateDirectory(Path.Combine(_root, "src")).FullName;
-        File.WriteAllText(Path.Combine(src, "App.dll"), "app");
+        File.WriteAllText(Path.Combine(src, "App.dll"), AppContent);
         File.WriteAllText(Path.Combine(src, "Dep.dll"), "dependency");
         File.WriteAllText(Path.Combine(src, "libdep.so"), "native");
         var baseDir = Directory.CreateDirectory(Path.Combine(_root, "bin")).FullName;

@@ -139,6 +139,13 @@ public sealed class BundleWriterTests : IDisposable
         var words = request.Files.Single(f => f.ArchivePath == "data/words.txt").SourcePath;
         Assert.Equal(new FileInfo(words).Length, appFiles[1].GetProperty("size").GetInt64());
         Assert.Equal(ContentHash.OfFile(words), appFiles[1].GetProperty("hash").GetString());
+        // What the driver checks with the BCL alone: each app file's SHA-256 and CRC-32 (its zip entry's).
+        Assert.Equal(SparkBundleChecksum.OfFile(words), appFiles[1].GetProperty("sha256").GetString());
+        using (var zip = System.IO.Compression.ZipFile.OpenRead(Path.Combine(BundleDir, request.Identity.AppArchive)))
+            Assert.Equal(zip.GetEntry("data/words.txt")!.Crc32, appFiles[1].GetProperty("crc32").GetUInt32());
+        // …and the manifest's own, first, over its text with that value zeroed.
+        Assert.Equal(SparkBundleChecksum.OfManifest(bytes), root.GetProperty("manifestSha256").GetString());
+        Assert.Equal(SparkBundleChecksum.ManifestProperty, root.EnumerateObject().First().Name);
 
         var deps = layers[1];
         var depsArchive = Path.Combine(BundleDir, request.Identity.DependencyArchive);
@@ -146,6 +153,8 @@ public sealed class BundleWriterTests : IDisposable
         Assert.Equal(request.Identity.DependencyFingerprint, deps.GetProperty("fingerprint").GetString());
         Assert.Equal(new FileInfo(depsArchive).Length, deps.GetProperty("archiveSize").GetInt64());
         Assert.Equal(ContentHash.OfFile(depsArchive), deps.GetProperty("archiveHash").GetString());
+        Assert.Equal(SparkBundleChecksum.OfFile(depsArchive), deps.GetProperty("archiveSha256").GetString());
+        Assert.All(deps.GetProperty("files").EnumerateArray(), f => Assert.False(f.TryGetProperty("sha256", out _))); // the archive's checksum covers them
         Assert.Equal(new[] { "Humanizer.dll", "libe_sqlite3.so" }, deps.GetProperty("files").EnumerateArray().Select(f => f.GetProperty("path").GetString()));
 
         Assert.DoesNotContain(_dir.Path, System.Text.Encoding.UTF8.GetString(bytes)); // no absolute paths

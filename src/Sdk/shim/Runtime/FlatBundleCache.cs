@@ -4,19 +4,28 @@
 #nullable disable
 #pragma warning disable
 using System;
+using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
 using System.IO.Compression;
+using System.Linq;
 
 namespace SparkShip.Runtime
 {
     /// <summary>
     /// Flat, unpacked copies of bundle layers for local mode, one folder per archive name. The name carries the
-    /// content hash, so a folder that exists holds exactly that content: it is made once (unpacked to a temporary
-    /// folder, then renamed into place, so it is complete or absent) and reused by every later run.
+    /// content hash, so a folder holds exactly that content or is made again: it is unpacked into a temporary folder
+    /// with a list of what it holds (<see cref="ListFile"/>: every file's path, size and time, written last) and
+    /// renamed into place, so it is complete or absent. Every run checks the folder against its list (names, sizes,
+    /// times: no content is read), and a folder with a file missing, added or changed, or without a list, is made
+    /// again and swapped in.
     /// </summary>
     internal static class FlatBundleCache
     {
         public const string CacheVariable = "SPARKSHIP_CACHE_DIR";
+        /// <summary>In each flat folder: what SparkShip unpacked there. The worker looks up assemblies by name, never this.</summary>
+        public const string ListFile = ".sparkship-files";
+        private const string ListHeader = "sparkship-flat/1";
 
         /// <summary>$SPARKSHIP_CACHE_DIR, else the user's cache folder (XDG_CACHE_HOME, ~/.cache, LocalAppData), else the temp folder.</summary>
         public static string DefaultRoot()
@@ -34,26 +43,89 @@ namespace SparkShip.Runtime
 
         public static void Ensure(string archivePath, string folder)
         {
-            if (Directory.Exists(folder)) return;
+            if (IsComplete(folder)) return;
             var parent = Path.GetDirectoryName(Path.GetFullPath(folder));
-            Directory.CreateDirectory(parent);
-            var temp = folder + ".tmp-" + Environment.ProcessId + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            var temp = folder + ".tmp-" + Suffix();
             try
             {
+                Directory.CreateDirectory(parent);
                 ZipFile.ExtractToDirectory(archivePath, temp);
-                try { Directory.Move(temp, folder); }
-                catch (IOException) when (Directory.Exists(folder)) { /* another driver made it first: same content */ }
+                File.WriteAllText(Path.Combine(temp, ListFile), Listing(temp));
+                for (int attempt = 0; ; attempt++)
+                {
+                    if (Directory.Exists(folder))
+                    {
+                        if (IsComplete(folder)) return;   // another driver swapped a good one in meanwhile
+                        Displace(archivePath, folder);
+                    }
+                    try { Directory.Move(temp, folder); return; }
+                    catch (IOException) when (Directory.Exists(folder) && attempt < 3) { /* another driver's, just now: look again */ }
+                }
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException)
             {
-                if (Directory.Exists(folder)) return;
-                throw new SparkBundleException($"SparkShip: could not unpack '{archivePath}' into '{folder}' for local mode: {e.Message}. " +
-                    $"Set {CacheVariable} to a writable folder.", e);
+                if (IsComplete(folder)) return;
+                throw new SparkBundleException(SparkBundleException.FlatCopyFailed,
+                    $"could not unpack '{archivePath}' into '{folder}' for local mode: {e.Message}. Set {CacheVariable} to a writable folder.", e);
             }
             finally
             {
                 if (Directory.Exists(temp)) { try { Directory.Delete(temp, true); } catch (IOException) { } catch (UnauthorizedAccessException) { } }
             }
         }
+
+        /// <summary>True if the folder holds exactly the files its list names, each with its listed size and time.</summary>
+        public static bool IsComplete(string folder)
+        {
+            try
+            {
+                var list = Path.Combine(folder, ListFile);
+                return File.Exists(list) && File.ReadAllText(list) == Listing(folder);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException) { return false; }
+        }
+
+        /// <summary>Every file under the folder but the list itself: relative path, size, last write time, ordinal order.</summary>
+        private static string Listing(string folder)
+        {
+            var root = new DirectoryInfo(folder);
+            var lines = new List<string>();
+            foreach (var file in root.EnumerateFiles("*", SearchOption.AllDirectories))
+            {
+                var relative = Path.GetRelativePath(root.FullName, file.FullName).Replace('\\', '/');
+                if (relative == ListFile) continue;
+                lines.Add(relative + "\t" + file.Length.ToString(CultureInfo.InvariantCulture) + "\t" + file.LastWriteTimeUtc.Ticks.ToString(CultureInfo.InvariantCulture));
+            }
+            lines.Sort(StringComparer.Ordinal);
+            return ListHeader + "\n" + string.Join("\n", lines) + "\n";
+        }
+
+        /// <summary>
+        /// Moves a folder that is not as SparkShip made it out of the way, then deletes from it only what SparkShip
+        /// put there (the archive's entries and the list): a file someone else added stays, in "&lt;folder&gt;.displaced-…".
+        /// </summary>
+        private static void Displace(string archivePath, string folder)
+        {
+            var aside = folder + ".displaced-" + Suffix();
+            try { Directory.Move(folder, aside); }
+            catch (DirectoryNotFoundException) { return; }   // another driver moved it first
+            try
+            {
+                var ours = new List<string> { ListFile };
+                using (var zip = ZipFile.OpenRead(archivePath))
+                    foreach (var entry in zip.Entries) ours.Add(entry.FullName);
+                foreach (var name in ours)
+                {
+                    var path = Path.GetFullPath(Path.Combine(aside, name));
+                    if (path.StartsWith(aside + Path.DirectorySeparatorChar, StringComparison.Ordinal) && File.Exists(path)) File.Delete(path);
+                }
+                foreach (var dir in Directory.GetDirectories(aside, "*", SearchOption.AllDirectories).OrderByDescending(d => d.Length))
+                    if (!Directory.EnumerateFileSystemEntries(dir).Any()) Directory.Delete(dir);
+                if (!Directory.EnumerateFileSystemEntries(aside).Any()) Directory.Delete(aside);
+            }
+            catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException) { /* left aside */ }
+        }
+
+        private static string Suffix() => Environment.ProcessId + "-" + Guid.NewGuid().ToString("N").Substring(0, 8);
     }
 }

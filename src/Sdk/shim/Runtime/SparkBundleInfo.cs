@@ -42,10 +42,33 @@ namespace SparkShip.Runtime
             DependencyArchive.Length == 0 ? new[] { AppArchive } : new[] { AppArchive, DependencyArchive };
     }
 
-    /// <summary>The bundle cannot be used: missing, stale or altered. The message names the file and the fix.</summary>
+    /// <summary>
+    /// The bundle cannot be used on the driver: missing, stale, altered, unreadable. The message starts with the code
+    /// (SSHIP1xxx, docs/diagnostics.md) and names the file and the fix. The automatic attach prints it to stderr and
+    /// ends the process with <see cref="ExitCode"/>; the explicit API (WithSparkBundle, AttachSparkBundle) throws it.
+    /// </summary>
     internal sealed class SparkBundleException : Exception
     {
-        public SparkBundleException(string message) : base(message) { }
-        public SparkBundleException(string message, Exception inner) : base(message, inner) { }
+        /// <summary>An archive the app was built with is not in the bundle folder.</summary>
+        public const string MissingArchive = "SSHIP1001";
+        /// <summary>An archive belongs to another build of the app than this one.</summary>
+        public const string StaleArchive = "SSHIP1002";
+        /// <summary>An archive's content differs from what the build wrote.</summary>
+        public const string AlteredArchive = "SSHIP1003";
+        /// <summary>The assembly was compiled by a design-time build only (SparkBundle.IsPlaceholder).</summary>
+        public const string PlaceholderBuild = "SSHIP1004";
+        /// <summary>Local mode: the flat copy of a layer could not be made in the user cache.</summary>
+        public const string FlatCopyFailed = "SSHIP1005";
+        /// <summary>An archive exists but the system refuses to read it (permissions, I/O error).</summary>
+        public const string UnreadableArchive = "SSHIP1006";
+        /// <summary>The automatic attach failed for any other reason (the JVM bridge, an unexpected error).</summary>
+        public const string AttachFailed = "SSHIP1007";
+
+        /// <summary>The process's exit code when the automatic attach fails: plain, not a crash (134 is SIGABRT's).</summary>
+        public const int ExitCode = 3;
+
+        public SparkBundleException(string code, string message, Exception inner = null) : base(code + ": " + message, inner) { Code = code; }
+
+        public string Code { get; }
     }
 }

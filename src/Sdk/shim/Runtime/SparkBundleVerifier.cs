@@ -15,10 +15,14 @@ namespace SparkShip.Runtime
     /// <summary>An archive of the bundle, found and checked.</summary>
     internal sealed class VerifiedArchive
     {
-        public VerifiedArchive(string name, string fullPath, long size) { Name = name; FullPath = fullPath; Size = size; }
+        public VerifiedArchive(string name, string fullPath, long size, DateTime lastWriteTimeUtc = default)
+        {
+            Name = name; FullPath = fullPath; Size = size; LastWriteTimeUtc = lastWriteTimeUtc;
+        }
         public string Name { get; }
         public string FullPath { get; }
         public long Size { get; }
+        public DateTime LastWriteTimeUtc { get; }
         public string Alias => SparkBundleNames.AliasOf(Name);
     }
 
@@ -31,93 +35,148 @@ namespace SparkShip.Runtime
     }
 
     /// <summary>
-    /// Finds the archives next to the app and checks them against the manifest in the app layer and the
-    /// fingerprints compiled into the app, so that a missing, stale or altered bundle fails on the driver, before
-    /// any job, with the file and the fix, instead of an executor's FileNotFoundException an hour later.
-    /// Reads only the archives' central directories: cheap even for a large dependency layer.
+    /// Finds the archives next to the app and checks them against the fingerprints compiled into the app and the
+    /// manifest in the app layer, so that a missing, stale or altered bundle fails on the driver, before any job,
+    /// with the file and the fix, instead of an executor's FileNotFoundException (or old code) an hour later.
+    /// Content, not just sizes: the manifest checks itself (SparkBundleChecksum), every app-layer entry is unpacked
+    /// and checked (name, size, CRC-32, SHA-256), and the dependency archive is checked byte for byte (SHA-256).
+    /// That costs a read of the bundle, so the verdict is cached per file identity (SparkBundleVerdictCache): a
+    /// driver started again on the same archives reads none of their content.
     /// </summary>
     internal static class SparkBundleVerifier
     {
         private const string Rebuild = "Rebuild the app (dotnet build) and run the new build.";
+        // A build keeps an archive that exists under its (content-addressed) name: a bad one must go first.
+        private const string DeleteAndRebuild = "Rebuild the app after deleting this archive (a build never rewrites an archive that exists under its name), and run the new build.";
 
-        public static VerifiedBundle Verify(SparkBundleInfo info)
+        public static VerifiedBundle Verify(SparkBundleInfo info) => Verify(info, null);
+
+        /// <param name="cacheRoot">The user cache root (FlatBundleCache.DefaultRoot) where verdicts are kept; null: no cache.</param>
+        public static VerifiedBundle Verify(SparkBundleInfo info, string cacheRoot)
         {
             if (info.IsPlaceholder)
-                throw new SparkBundleException("SparkShip: this assembly was compiled by a design-time build only and has no Spark bundle. " + Rebuild);
+                throw new SparkBundleException(SparkBundleException.PlaceholderBuild,
+                    "this assembly was compiled by a design-time build only and has no Spark bundle. " + Rebuild);
 
             var archives = new List<VerifiedArchive>();
             foreach (var name in info.ArchiveNames)
             {
                 var path = Path.Combine(info.BundleDirectory, name);
-                if (!File.Exists(path))
-                    throw new SparkBundleException($"SparkShip: the Spark bundle archive '{path}' is missing: the app was built with it, but it is not next to the app any more. " +
+                var file = new FileInfo(path);
+                if (!file.Exists)
+                    throw new SparkBundleException(SparkBundleException.MissingArchive,
+                        $"the Spark bundle archive '{path}' is missing: the app was built with it, but it is not next to the app any more. " +
                         "Copy the whole output folder, including its '" + info.Directory + "' folder, or " + Rebuild);
-                archives.Add(new VerifiedArchive(name, path, new FileInfo(path).Length));
+                archives.Add(new VerifiedArchive(name, path, file.Length, file.LastWriteTimeUtc));
             }
+            var bundle = new VerifiedBundle(info, archives);
 
-            JsonElement manifest;
+            if (SparkBundleVerdictCache.Holds(cacheRoot, bundle)) return bundle;
+            CheckContent(info, archives);
+            SparkBundleVerdictCache.Record(cacheRoot, bundle);
+            return bundle;
+        }
+
+        private static void CheckContent(SparkBundleInfo info, List<VerifiedArchive> archives)
+        {
             var appPath = archives[0].FullPath;
-            try
+            JsonElement depsLayer = default;
+            Guard(appPath, () =>
             {
                 using (var zip = ZipFile.OpenRead(appPath))
                 {
                     var entry = zip.GetEntry(info.ManifestEntry);
                     if (entry == null) throw Altered(appPath, "it has no " + info.ManifestEntry);
+                    byte[] bytes;
                     using (var stream = entry.Open())
-                    using (var doc = JsonDocument.Parse(stream))
-                        manifest = doc.RootElement.Clone();
-                    CheckEntries(appPath, zip, Layer(manifest, SparkBundleNames.AppLayer, appPath), info.ManifestEntry);
-                }
-            }
-            catch (Exception e) when (e is InvalidDataException || e is JsonException || e is IOException && !(e is FileNotFoundException))
-            {
-                throw Altered(appPath, "it cannot be read as a SparkShip archive (" + e.Message + ")", e);
-            }
+                    using (var copy = new MemoryStream())
+                    {
+                        stream.CopyTo(copy);
+                        bytes = copy.ToArray();
+                    }
+                    // The manifest is what everything else is checked against: it checks itself first.
+                    var recorded = SparkBundleChecksum.RecordedInManifest(bytes);
+                    if (recorded == null || recorded != SparkBundleChecksum.OfManifest(bytes))
+                        throw Altered(appPath, $"its {info.ManifestEntry} does not hold the bytes the build wrote");
+                    JsonElement manifest;
+                    using (var doc = JsonDocument.Parse(bytes)) manifest = doc.RootElement.Clone();
 
-            var app = Layer(manifest, SparkBundleNames.AppLayer, appPath);
-            if (Text(app, "fingerprint") != info.AppFingerprint)
-                throw new SparkBundleException($"SparkShip: the Spark bundle archive '{appPath}' is stale: it belongs to another build than this app " +
-                    $"(fingerprint {Text(app, "fingerprint")}, the app expects {info.AppFingerprint}). " + Rebuild);
+                    var app = Layer(manifest, SparkBundleNames.AppLayer, appPath);
+                    if (Text(app, "fingerprint") != info.AppFingerprint)
+                        throw new SparkBundleException(SparkBundleException.StaleArchive,
+                            $"the Spark bundle archive '{appPath}' is stale: it belongs to another build than this app " +
+                            $"(fingerprint {Text(app, "fingerprint")}, the app expects {info.AppFingerprint}). " + DeleteAndRebuild);
+                    if (archives.Count > 1)
+                    {
+                        depsLayer = Layer(manifest, SparkBundleNames.DependencyLayer, appPath);
+                        if (Text(depsLayer, "archive") != archives[1].Name || Text(depsLayer, "fingerprint") != info.DependencyFingerprint)
+                            throw new SparkBundleException(SparkBundleException.StaleArchive,
+                                $"the Spark bundle archive '{archives[1].FullPath}' does not belong to this build of the app. " + DeleteAndRebuild);
+                    }
+                    CheckEntries(appPath, zip, app, info.ManifestEntry);
+                }
+            });
 
             if (archives.Count > 1)
             {
                 var deps = archives[1];
-                var layer = Layer(manifest, SparkBundleNames.DependencyLayer, appPath);
-                if (Text(layer, "archive") != deps.Name || Text(layer, "fingerprint") != info.DependencyFingerprint)
-                    throw new SparkBundleException($"SparkShip: the Spark bundle archive '{deps.FullPath}' does not belong to this build of the app. " + Rebuild);
-                if (layer.TryGetProperty("archiveSize", out var size) && size.GetInt64() != deps.Size)
-                    throw Altered(deps.FullPath, $"it is {deps.Size} bytes, the build wrote {size.GetInt64()}");
-                try
-                {
-                    using (var zip = ZipFile.OpenRead(deps.FullPath)) CheckEntries(deps.FullPath, zip, layer, null);
-                }
-                catch (Exception e) when (e is InvalidDataException || e is IOException && !(e is FileNotFoundException))
-                {
-                    throw Altered(deps.FullPath, "it cannot be read as a zip archive (" + e.Message + ")", e);
-                }
+                long recordedSize = depsLayer.TryGetProperty("archiveSize", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var n) ? n : -1;
+                if (recordedSize != deps.Size)
+                    throw Altered(deps.FullPath, $"it is {deps.Size} bytes, the build wrote {recordedSize}");
+                var expected = Text(depsLayer, "archiveSha256");
+                string actual = null;
+                Guard(deps.FullPath, () => actual = SparkBundleChecksum.OfFile(deps.FullPath));
+                if (expected.Length == 0 || actual != expected)
+                    throw Altered(deps.FullPath, $"it does not hold the bytes the build wrote (SHA-256 {actual}, the build wrote {(expected.Length == 0 ? "none" : expected)})");
             }
-            return new VerifiedBundle(info, archives);
         }
 
-        // Every file the manifest lists is in the archive with its size, and nothing else is.
-        private static void CheckEntries(string path, ZipArchive zip, JsonElement layer, string extraEntry)
+        // Every file the manifest lists is in the archive once, with its size, CRC-32 and SHA-256, and nothing else is.
+        private static void CheckEntries(string path, ZipArchive zip, JsonElement layer, string manifestEntry)
         {
-            var expected = new Dictionary<string, long>(StringComparer.Ordinal);
+            var expected = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
             foreach (var file in layer.GetProperty("files").EnumerateArray())
-                expected[file.GetProperty("path").GetString()] = file.GetProperty("size").GetInt64();
-            int seen = 0;
+                expected[file.GetProperty("path").GetString()] = file;
+            var seen = new HashSet<string>(StringComparer.Ordinal);
             foreach (var entry in zip.Entries)
             {
-                if (entry.FullName == extraEntry) continue;
-                long size;
-                if (!expected.TryGetValue(entry.FullName, out size)) throw Altered(path, $"it holds '{entry.FullName}', which the build did not put there");
+                if (entry.FullName == manifestEntry && seen.Add(entry.FullName)) continue;
+                JsonElement file;
+                if (!expected.TryGetValue(entry.FullName, out file) || !seen.Add(entry.FullName))
+                    throw Altered(path, $"it holds '{entry.FullName}', which the build did not put there");
+                long size = file.GetProperty("size").GetInt64();
                 if (entry.Length != size) throw Altered(path, $"'{entry.FullName}' is {entry.Length} bytes, the build wrote {size}");
-                seen++;
+                if (!file.TryGetProperty("crc32", out var crc) || crc.GetUInt32() != entry.Crc32 || Text(file, "sha256").Length == 0)
+                    throw Altered(path, $"'{entry.FullName}' is not the entry the build wrote (its CRC-32 differs)");
+                string sha;
+                using (var stream = entry.Open()) sha = SparkBundleChecksum.Of(stream);
+                if (sha != Text(file, "sha256")) throw Altered(path, $"'{entry.FullName}' does not hold the bytes the build wrote");
             }
-            if (seen != expected.Count)
+            foreach (var name in expected.Keys)
+                if (!seen.Contains(name)) throw Altered(path, $"'{name}' is missing from it");
+        }
+
+        /// <summary>Runs a read of an archive, turning the reader's failures into coded errors about that archive.</summary>
+        private static void Guard(string path, Action read)
+        {
+            try { read(); }
+            catch (SparkBundleException) { throw; }
+            catch (Exception e) when (e is FileNotFoundException || e is DirectoryNotFoundException)
             {
-                var missing = expected.Keys.First(k => zip.GetEntry(k) == null);
-                throw Altered(path, $"'{missing}' is missing from it");
+                // Deleted between the look and the read (a build's retention, a cleanup): missing, as if a moment earlier.
+                throw new SparkBundleException(SparkBundleException.MissingArchive,
+                    $"the Spark bundle archive '{path}' is missing: it disappeared while it was checked. " + Rebuild, e);
+            }
+            catch (UnauthorizedAccessException e)
+            {
+                throw new SparkBundleException(SparkBundleException.UnreadableArchive,
+                    $"the Spark bundle archive '{path}' cannot be read: {e.Message}. Make it readable for the user that runs the driver, or " + Rebuild, e);
+            }
+            catch (Exception e) when (e is InvalidDataException || e is JsonException || e is IOException || e is KeyNotFoundException
+                || e is InvalidOperationException || e is FormatException)
+            {
+                // A corrupt zip or manifest (InvalidData, Json); a manifest field missing or of the wrong kind (KeyNotFound, InvalidOperation, Format).
+                throw Altered(path, "it cannot be read as a SparkShip archive (" + e.Message + ")", e);
             }
         }
 
@@ -132,6 +191,7 @@ namespace SparkShip.Runtime
             e.TryGetProperty(property, out var value) && value.ValueKind == JsonValueKind.String ? value.GetString() : "";
 
         private static SparkBundleException Altered(string path, string what, Exception inner = null) =>
-            new SparkBundleException($"SparkShip: the Spark bundle archive '{path}' was altered after the build: {what}. " + Rebuild, inner);
+            new SparkBundleException(SparkBundleException.AlteredArchive,
+                $"the Spark bundle archive '{path}' was altered after the build: {what}. " + DeleteAndRebuild, inner);
     }
 }

@@ -53,8 +53,34 @@ namespace SparkShip
         }
 
         /// <summary>
+        /// The module initializer's entry: <see cref="AttachBeforeFirstSession"/>, and on failure the coded message
+        /// on stderr and exit code <see cref="SparkBundleException.ExitCode"/>. An exception escaping a module
+        /// initializer would end the process as a crash instead (TypeInitializationException, SIGABRT, exit 134),
+        /// with a stack trace in place of the message; and no job may run without its bundle.
+        /// </summary>
+        public static void AttachBeforeFirstSessionOrExit()
+        {
+            try { AttachBeforeFirstSession(); }
+            catch (Exception e)
+            {
+                var coded = e as SparkBundleException ?? new SparkBundleException(SparkBundleException.AttachFailed,
+                    $"the Spark bundle could not be attached before the first session ({e.GetType().FullName}: {e.Message}). " +
+                    $"Check that the driver was started by spark-submit (DotnetRunner) and that its JVM is reachable; {AutoAttachVariable}=0 " +
+                    "turns the automatic attach off for one run.", e);
+                try
+                {
+                    Console.Error.WriteLine(coded.Message);
+                    Console.Error.Flush();
+                }
+                catch (Exception) { /* no stderr: the exit code still says it */ }
+                Environment.Exit(SparkBundleException.ExitCode);
+            }
+        }
+
+        /// <summary>
         /// Builder-style opt-in, for apps that turned the automatic attach off:
-        /// <c>SparkSession.Builder().WithSparkBundle().GetOrCreate()</c>. Does what the automatic path does.
+        /// <c>SparkSession.Builder().WithSparkBundle().GetOrCreate()</c>. Does what the automatic path does, but a
+        /// bundle that fails its check throws <see cref="SparkBundleException"/> (the coded message) to the caller.
         /// </summary>
         public static Builder WithSparkBundle(this Builder builder)
         {
@@ -65,7 +91,7 @@ namespace SparkShip
         /// <summary>
         /// Attaches the bundle to a session that already exists: adds the archives to its SparkContext (cluster
         /// masters) and points DOTNET_ASSEMBLY_SEARCH_PATHS at them, for the UDFs created from now on.
-        /// Attaching twice does nothing.
+        /// Attaching twice does nothing. A bundle that fails its check throws <see cref="SparkBundleException"/>.
         /// </summary>
         public static SparkSession AttachSparkBundle(this SparkSession session)
         {
@@ -112,8 +138,9 @@ namespace SparkShip
         /// <summary>Verifies the bundle, plans the attach for the master and, for a local one, unpacks the flat copies.</summary>
         private static SparkAttachPlan PrepareAttachPlan(string master)
         {
-            var bundle = SparkBundleVerifier.Verify(CurrentBundle());
-            var plan = SparkAttachPlanner.Create(bundle, master, FlatBundleCache.DefaultRoot());
+            var cacheRoot = FlatBundleCache.DefaultRoot();
+            var bundle = SparkBundleVerifier.Verify(CurrentBundle(), cacheRoot);
+            var plan = SparkAttachPlanner.Create(bundle, master, cacheRoot);
             foreach (var folder in plan.LocalFolders) FlatBundleCache.Ensure(folder.Key, folder.Value);
             return plan;
         }

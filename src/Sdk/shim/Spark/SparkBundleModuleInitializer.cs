@@ -8,8 +8,9 @@ namespace SparkShip
 {
     internal static class SparkBundleModuleInitializer
     {
-        // Runs when the app's assembly loads, before Main and so before any SparkSession exists.
+        // Runs when the app's assembly loads, before Main and so before any SparkSession exists. A failure is a coded
+        // message on stderr and a plain exit code, never an exception escaping the initializer (a crash).
         [System.Runtime.CompilerServices.ModuleInitializer]
-        internal static void AttachSparkBundle() => SparkBundleAttachment.AttachBeforeFirstSession();
+        internal static void AttachSparkBundle() => SparkBundleAttachment.AttachBeforeFirstSessionOrExit();
     }
 }

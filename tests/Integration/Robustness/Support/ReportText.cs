@@ -34,8 +34,14 @@ internal static class ReportText
     public static readonly (string Area, string Scenario, string Faults, string Outcome, string Test)[] CoveredElsewhere =
     {
         ("Runtime (covered elsewhere)", "The app runs against an altered bundle: an archive missing, truncated, or replaced by another build's (stale)",
-            "3 (one per case)", "the driver fails before any job with `SparkBundleException` naming the file and \"Rebuild the app\"",
+            "3 (one per case)", "the driver fails before any job: SSHIP1001 (missing), SSHIP1003 (truncated), SSHIP1002 (stale) on stderr, naming the file and \"Rebuild the app\", exit code 3 (no crash, no stack trace)",
             "`Shim/AttachTests.A_missing_altered_or_stale_archive_fails_on_the_driver_before_any_job`"),
+        ("Runtime (covered elsewhere)", "The app runs against an archive altered in place: one byte flipped inside a file's compressed bytes, same size (app layer: `Lib.dll`; dependency layer: the native library)",
+            "2 (one per layer)", "the driver fails before any job with SSHIP1003 on stderr: \"the Spark bundle archive '…/spark-bundle/App.app-<hash>.zip' was altered after the build: 'Lib.dll' does not hold the bytes the build wrote. Rebuild the app after deleting this archive (a build never rewrites an archive that exists under its name), and run the new build.\" (the dependency layer: \"it does not hold the bytes the build wrote (SHA-256 …)\"), exit code 3",
+            "`Shim/DriverCheckTests.An_archive_altered_in_place_with_one_byte_flipped_and_the_same_size_is_refused_before_any_job`"),
+        ("Runtime (covered elsewhere)", "A local-mode flat copy in the user cache with a file altered (same size), missing, or added",
+            "3 (one per case)", "detected from its file list (names, sizes, times) and made again, swapped in atomically; only SparkShip's files are deleted (an added file stays in `<folder>.displaced-…`); the worker runs the UDF from the new copy",
+            "`Shim/DriverCheckTests.A_flat_copy_in_the_user_cache_that_is_incomplete_or_altered_is_detected_and_made_again`"),
         ("Hostile inputs (covered elsewhere)", "Two different inputs flattening to one archive name",
             "1", "SSHIP0003 naming both files, nothing written; identical files are shipped once",
             "`Bundling/ValidationTests.Two_different_files_flattening_to_one_name_are_an_error_naming_both`, `…Identical_files_flattening_to_one_name_are_shipped_once`"),
@@ -165,6 +171,11 @@ internal static class ReportText
           one. The loser then fails with SSHIP0006; no archive at a final name is affected.
         - Fix 1 trusts size and modification time, as the hash cache does: a rewrite that keeps both (same size, time
           restored with `touch -r`, or within one tick of the file system's clock) is not seen.
+        - The driver's check (SSHIP1003) reads the whole bundle once, then trusts its cached verdict while every archive
+          keeps its path, size and modification time (`<user cache>/verdicts/`): an alteration that restores both after
+          a verdict was kept is not seen (the integration test shows exactly that, then the refusal once the time
+          moves). Archives written less than 2 seconds before the check get no verdict. Local mode's flat copies are
+          checked by names, sizes and times the same way.
         - Racing builds of one project now more often end with one of them failing with SSHIP0007 (an output the other
           build was rewriting while it was zipped) where it used to succeed; that is the intended trade: a clear
           "build again" instead of an archive that might hold half-written bytes.
