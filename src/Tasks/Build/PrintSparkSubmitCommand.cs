@@ -1,8 +1,12 @@
 using System;
+using System.Collections.Generic;
+using System.IO;
 using System.Linq;
 using Microsoft.Build.Framework;
 using Microsoft.Build.Utilities;
+using SparkShip.Runtime;
 using SparkShip.Tasks.Submit;
+using SparkShip.Tasks.Writing;
 
 namespace SparkShip.Tasks.Build;
 
@@ -19,14 +23,37 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
     public ITaskItem[] Archives { get; set; } = Array.Empty<ITaskItem>();
     public bool IncludeArchives { get; set; }
     public string[] AppArguments { get; set; } = Array.Empty<string>();
+    /// <summary>Where a local master's flat copies of the layers go (under obj/): one folder per archive name.</summary>
+    public string LocalFolderRoot { get; set; } = "";
+    /// <summary>archives.txt: the archives the bundle step keeps; flat copies of any other archive are removed.</summary>
+    public string ArchivesFile { get; set; } = "";
 
     protected override void ExecuteCore()
     {
         string command;
+        var archives = Archives.Select(a => a.GetMetadata("FullPath")).ToList();
+        var localFolders = new List<string>();
+        if (IncludeArchives && SparkConventions.Classify(Master) == SparkMasterKind.Local)
+        {
+            // A local master's executors search absolute folders only (spark-facts §4): unpack the layers here, as the
+            // shim does in the user cache, so that the printed command runs as printed.
+            foreach (var archive in archives)
+            {
+                var folder = Path.Combine(LocalFolderRoot, SparkBundleNames.AliasOf(Path.GetFileName(archive)));
+                try { FlatBundleCache.Ensure(archive, folder); }
+                catch (SparkBundleException e)
+                {
+                    Report(Diagnostics.WriteFailed(folder, e.InnerException?.Message ?? e.Message));
+                    return;
+                }
+                localFolders.Add(folder);
+            }
+            RemoveFlatCopiesOfArchivesNoLongerKept();
+        }
         try
         {
             var jarName = SparkSubmitCommandBuilder.JarName(SparkVersion, MicrosoftSparkVersion);
-            var jar = JarFolders.Select(f => System.IO.Path.Combine(f, jarName)).FirstOrDefault(System.IO.File.Exists);
+            var jar = JarFolders.Select(f => Path.Combine(f, jarName)).FirstOrDefault(File.Exists);
             command = SparkSubmitCommandBuilder.Build(new SparkSubmitOptions
             {
                 Master = Master,
@@ -35,8 +62,9 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
                 MicrosoftSparkVersion = MicrosoftSparkVersion,
                 JarPath = jar,
                 AppAssembly = AppAssembly,
-                Archives = Archives.Select(a => a.GetMetadata("FullPath")).ToList(),
+                Archives = archives,
                 IncludeArchives = IncludeArchives,
+                LocalFolders = localFolders,
                 AppArguments = AppArguments,
             });
         }
@@ -46,6 +74,19 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
             return;
         }
         Log.LogMessage(MessageImportance.High, command);
+    }
+
+    // Only folders SparkShip unpacked (named as an archive, holding its file list), of archives retention removed.
+    private void RemoveFlatCopiesOfArchivesNoLongerKept()
+    {
+        var kept = new HashSet<string>(ArchiveRecords.Load(ArchivesFile).Names.Select(SparkBundleNames.AliasOf), StringComparer.Ordinal);
+        foreach (var folder in Directory.EnumerateDirectories(LocalFolderRoot))
+        {
+            var name = Path.GetFileName(folder);   // a temporary folder of a concurrent unpack has a longer name
+            if (kept.Contains(name) || SparkBundleNames.LayerOf(name + ".zip") is null || !File.Exists(Path.Combine(folder, FlatBundleCache.ListFile))) continue;
+            try { Directory.Delete(folder, recursive: true); }
+            catch (Exception e) when (FileSystemErrors.Is(e)) { Log.LogMessage(MessageImportance.Low, $"SparkShip: could not remove '{folder}': {e.Message}"); }
+        }
     }
 
     protected override Diagnostic Describe(Exception e) => Diagnostics.InputUnreadable(AppAssembly, e.Message);

@@ -25,6 +25,11 @@ public sealed class SparkSubmitOptions
     public IReadOnlyList<string> Archives { get; set; } = Array.Empty<string>();
     /// <summary>Emit --archives and the search-path settings (the zero-code attach is off, or the app is submitted from elsewhere).</summary>
     public bool IncludeArchives { get; set; }
+    /// <summary>
+    /// For a local master: the layers unpacked flat on this machine, app layer first. Local executors are not started
+    /// in their SparkFiles root, so ./alias entries cannot reach what --archives unpacks; absolute folders do.
+    /// </summary>
+    public IReadOnlyList<string> LocalFolders { get; set; } = Array.Empty<string>();
     public IReadOnlyList<string> AppArguments { get; set; } = Array.Empty<string>();
 }
 
@@ -56,7 +61,14 @@ public static class SparkSubmitCommandBuilder
         lines.Add("--master " + Quote(o.Master));
         if (!local) lines.Add("--deploy-mode " + (cluster ? "cluster" : "client"));
 
-        if (o.IncludeArchives && o.Archives.Count > 0 && !local)
+        if (o.IncludeArchives && o.Archives.Count > 0 && local)
+        {
+            if (o.LocalFolders.Count != o.Archives.Count)
+                throw new ArgumentException("A local master needs the bundle's layers unpacked on this machine: one folder per archive.");
+            // spark-submit's environment is the driver's, which copies the variable into every UDF (spark-facts §2).
+            envPrefix = SparkConventions.SearchPathVariable + "=" + Quote(string.Join(",", o.LocalFolders));
+        }
+        else if (o.IncludeArchives && o.Archives.Count > 0)
         {
             var aliases = o.Archives.Select(a => SparkBundleNames.AliasOf(Path.GetFileName(a))).ToList();
             lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => SparkConventions.ArchiveUri(a) + "#" + aliases[i]))));

@@ -58,18 +58,7 @@ public class SparkSubmitCommandTests
     [Fact]
     public void The_target_prints_one_command_per_target_framework_of_a_multi_targeted_app()
     {
-        var p = new TestProject("submit-multitarget");
-        p.Write("App/App.csproj", """
-            <Project Sdk="Microsoft.NET.Sdk">
-              <Sdk Name="SparkShip.Sdk" />
-              <PropertyGroup>
-                <OutputType>Exe</OutputType>
-                <TargetFrameworks>net8.0;net472</TargetFrameworks>
-                <LangVersion>latest</LangVersion>
-              </PropertyGroup>
-            </Project>
-            """);
-        p.Write("App/Program.cs", "System.Console.WriteLine(SparkShip.SparkBundle.AppArchive);");
+        var p = Scenarios.MultiTargetedApp("submit-multitarget");
 
         var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand").AssertSuccess();
 
@@ -77,6 +66,74 @@ public class SparkSubmitCommandTests
         Assert.Equal(2, commands.Count);
         Assert.Contains("dotnet " + p.PathOf("App/bin/Debug/net8.0/App.dll"), build.Output);
         Assert.Contains("dotnet " + p.PathOf("App/bin/Debug/net472/App.exe"), build.Output);
+    }
+
+    // "Runs as printed", without Spark: what the printed command gives the worker is reproduced. --archives values
+    // are unpacked the way Spark unpacks spark.archives (each into <SparkFiles root>/<alias>, an executor's working
+    // folder); the driver's DOTNET_ASSEMBLY_SEARCH_PATHS (spark-submit's environment, or the --conf the command names
+    // for that driver) reaches every UDF (spark-facts §2); tests/Assets/WorkerHarness REPRODUCES the worker's lookup.
+    [Theory]
+    [InlineData("local[*]", "client")]
+    [InlineData("local[2]", "client")]
+    [InlineData("spark://master:7077", "client")]
+    [InlineData("yarn", "client")]
+    [InlineData("yarn", "cluster")]
+    [InlineData("k8s://https://k8s:6443", "client")]
+    public void With_the_automatic_attach_off_the_printed_command_carries_the_bundle_to_the_worker(string master, string mode)
+    {
+        var p = Scenarios.SparkDriverApp("manual-" + new string(master.Where(char.IsLetterOrDigit).ToArray()) + "-" + mode,
+            extraAppProperties: "<SparkShipAutoAttach>false</SparkShipAutoAttach>");
+
+        var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=" + master, "-p:SparkDeployMode=" + mode).AssertSuccess();
+        var command = CommandIn(build.Output);
+
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\'')).ToList();
+        const string variable = "DOTNET_ASSEMBLY_SEARCH_PATHS=";
+        var searchPath = words.Select(w => w.Contains(variable) ? w.Substring(w.IndexOf(variable) + variable.Length) : null).Single(w => w != null)!;
+        var executor = Directory.CreateDirectory(Path.Combine(p.Root, "executor")).FullName;
+        int archivesAt = words.IndexOf("--archives");
+        if (master.StartsWith("local"))
+        {
+            Assert.Equal(-1, archivesAt);   // local executors never run in the SparkFiles root: absolute flat folders
+            Assert.All(searchPath.Split(','), f => Assert.True(Path.IsPathRooted(f) && Directory.Exists(f), f));
+        }
+        else
+        {
+            foreach (var spec in words[archivesAt + 1].Split(','))
+            {
+                var (uri, alias) = (spec[..spec.IndexOf('#')], spec[(spec.IndexOf('#') + 1)..]);
+                System.IO.Compression.ZipFile.ExtractToDirectory(new Uri(uri).LocalPath, Path.Combine(executor, alias));
+            }
+        }
+
+        var udf = ProcessRunner.Run("dotnet",
+            new[] { p.Env.WorkerHarness, "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
+            executor, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = searchPath, ["DOTNET_ROLL_FORWARD"] = "Major" },
+            TimeSpan.FromMinutes(2));
+
+        Assert.True(udf.ExitCode == 0, udf.ToString());
+        Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
+    }
+
+    [Fact]
+    public void A_local_masters_flat_copies_live_under_obj_and_only_the_kept_archives_keep_theirs()
+    {
+        var p = Scenarios.SparkDriverApp("manual-local-retention", extraAppProperties: "<SparkShipAutoAttach>false</SparkShipAutoAttach><SparkBundleRetainCount>1</SparkBundleRetainCount>");
+        p.Build("App/App.csproj", "-t:SparkSubmitCommand").AssertSuccess();
+        var local = p.PathOf("App/obj/Debug/net8.0/sparkship/local");
+        var first = Directory.GetDirectories(local).Select(Path.GetFileName).ToList();
+        Assert.Equal(2, first.Count);
+
+        p.Edit("Lib/TextUdfs.cs", "\"|v1\"", "\"|v2\"");
+        var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand").AssertSuccess();
+
+        var second = Directory.GetDirectories(local).Select(Path.GetFileName).ToList();
+        Assert.Equal(2, second.Count);
+        Assert.Single(second.Intersect(first));                   // the dependency layer did not change
+        Assert.Contains(string.Join(",", second.OrderBy(n => n.Contains(".deps-")).Select(n => Path.Combine(local, n!))), CommandIn(build.Output));
+
+        p.Run("clean", "App/App.csproj").AssertSuccess();
+        Assert.Empty(Directory.Exists(local) ? Directory.EnumerateFiles(local, "*", SearchOption.AllDirectories) : Array.Empty<string>());
     }
 
     private static string CommandIn(string output)

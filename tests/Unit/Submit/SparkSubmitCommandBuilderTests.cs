@@ -41,9 +41,10 @@ public class SparkSubmitCommandBuilderTests
         const string value = "DOTNET_ASSEMBLY_SEARCH_PATHS=./App.app-1,./App.deps-2";
         if (!archives)
         {
-            // Local mode cannot use ./alias (the worker does not run in the SparkFiles root): only the shim's flat copies work.
+            // Local mode cannot use ./alias (the worker does not run in the SparkFiles root): the flat copies, by absolute path.
             Assert.DoesNotContain("--archives", command);
             Assert.DoesNotContain(value, command);
+            Assert.StartsWith("DOTNET_ASSEMBLY_SEARCH_PATHS=/o/local/App.app-1,/o/local/App.deps-2 spark-submit", command);
             return;
         }
         Assert.Contains("--archives file:///b/spark-bundle/App.app-1.zip#App.app-1,file:///b/spark-bundle/App.deps-2.zip#App.deps-2", command);
@@ -88,5 +89,22 @@ public class SparkSubmitCommandBuilderTests
         AppAssembly = "/b/App.dll",
         Archives = Archives,
         IncludeArchives = includeArchives,
+        LocalFolders = new[] { "/o/local/App.app-1", "/o/local/App.deps-2" },
     };
+
+    [Fact]
+    public void A_local_master_without_the_unpacked_layers_is_refused_rather_than_printed_incomplete()
+    {
+        var o = Options("local[2]", "client", includeArchives: true);
+        o.LocalFolders = Array.Empty<string>();
+        Assert.Throws<ArgumentException>(() => SparkSubmitCommandBuilder.Build(o));
+    }
+
+    [Fact]
+    public void Local_folders_with_spaces_are_quoted_as_one_shell_word()
+    {
+        var o = Options("local", "client", includeArchives: true);
+        o.LocalFolders = new[] { "/my dir/App.app-1", "/my dir/App.deps-2" };
+        Assert.StartsWith("DOTNET_ASSEMBLY_SEARCH_PATHS='/my dir/App.app-1,/my dir/App.deps-2' spark-submit", SparkSubmitCommandBuilder.Build(o));
+    }
 }
