@@ -116,6 +116,32 @@ public sealed class WorkerReleaseTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(TarEntryFormat.Gnu)]      // what GNU tar writes by default: long names in 'L' entries, no ustar prefix
+    [InlineData(TarEntryFormat.Ustar)]    // long names split into prefix and name
+    [InlineData(TarEntryFormat.V7)]
+    public void Tar_formats_release_tools_write_are_read_with_their_full_names(TarEntryFormat format)
+    {
+        var name = "Microsoft.Spark.Worker-2.3.1/" + string.Join("/", Enumerable.Repeat("folder", format switch { TarEntryFormat.V7 => 5, TarEntryFormat.Ustar => 12, _ => 20 })) + "/Microsoft.Spark.Worker";
+        var path = _dir.Combine("release.tar");
+        using (var file = File.Create(path))
+        using (var tar = new TarWriter(file, format))
+        {
+            TarEntry entry = format switch
+            {
+                TarEntryFormat.Gnu => new GnuTarEntry(TarEntryType.RegularFile, name) { ModificationTime = DateTimeOffset.UnixEpoch.AddYears(50) },
+                TarEntryFormat.Ustar => new UstarTarEntry(TarEntryType.RegularFile, name),
+                _ => new V7TarEntry(TarEntryType.V7RegularFile, name),
+            };
+            entry.DataStream = new MemoryStream(new byte[] { 42 });
+            tar.WriteEntry(entry);
+            tar.WriteEntry(new UstarTarEntry(TarEntryType.RegularFile, "Microsoft.Spark.Worker-2.3.1/Microsoft.Spark.Worker") { DataStream = new MemoryStream(new byte[] { 7 }) });
+        }
+        Assert.Equal(new[] { name, "Microsoft.Spark.Worker-2.3.1/Microsoft.Spark.Worker" }, SparkWorkerRelease.EntryNames(path));
+        SparkWorkerRelease.Extract(path, _dir.Combine("x"));
+        Assert.Equal(new byte[] { 42 }, File.ReadAllBytes(_dir.Combine("x/" + name)));
+    }
+
     [Fact]
     public void A_tar_entry_that_would_land_outside_the_folder_or_a_file_that_is_not_a_tar_is_refused()
     {

@@ -241,7 +241,9 @@ namespace SparkShip.Runtime
                 if (!ChecksumHolds(header)) throw new InvalidDataException("not a tar archive (header checksum)");
                 sawEntry = true;
                 var name = Text(header, 0, 100);
-                var prefix = Encoding.ASCII.GetString(header, 257, 5) == "ustar" ? Text(header, 345, 155) : "";
+                // POSIX ustar ("ustar\0") only: GNU tar's own format ("ustar  \0", what `tar czf` writes by default) keeps
+                // times there, and its long names in 'L' entries.
+                var prefix = Encoding.ASCII.GetString(header, 257, 6) == "ustar\0" ? Text(header, 345, 155) : "";
                 if (prefix.Length > 0) name = prefix + "/" + name;
                 int mode = (int)Octal(header, 100, 8);
                 long size = Size(header);
