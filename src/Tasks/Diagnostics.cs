@@ -119,6 +119,37 @@ public static class Diagnostics
         $"Nothing was written. Move the code the executors run into a library without that FrameworkReference (or use a package " +
         "that does not need it), and reference that library instead.");
 
+    public static Diagnostic WorkerArchiveMajorMismatch(string archive, string archiveVersion, string sparkVersion) => new(
+        "SSHIP0015", DiagnosticSeverity.Error, archive,
+        $"The worker archive '{archive}' (SparkWorkerArchive) holds Microsoft.Spark.Worker {archiveVersion}, but the app references " +
+        $"Microsoft.Spark {sparkVersion}: driver and worker must share the major version (the worker checks it at task start and fails " +
+        "every task). Nothing was written. Download the worker release of your Microsoft.Spark version " +
+        $"(Microsoft.Spark.Worker.<tfm>.<rid>-{sparkVersion}.tar.gz or .zip), or reference the Microsoft.Spark version of that worker.");
+
+    public static Diagnostic WorkerArchiveVersionUnknown(string archive) => new(
+        "SSHIP0015", DiagnosticSeverity.Error, archive,
+        $"The version of the worker archive '{archive}' (SparkWorkerArchive) cannot be told from its name, and a URI's content is not " +
+        "read at build time: it must share Microsoft.Spark's major version, and it names the folder the driver points DOTNET_WORKER_DIR at. " +
+        "Nothing was written. Keep the release's file name, Microsoft.Spark.Worker.<tfm>.<rid>-<version>.tar.gz (or .zip).");
+
+    public static Diagnostic WorkerArchiveNotFound(string path) => new(
+        "SSHIP0016", DiagnosticSeverity.Error, path,
+        $"The worker archive '{path}' (SparkWorkerArchive) does not exist. Nothing was written. Set SparkWorkerArchive to the " +
+        "Microsoft.Spark.Worker release archive you downloaded (a path, relative to the project, or a URI the cluster can read).");
+
+    public static Diagnostic WorkerArchiveWithoutExecutable(string path, string? cause) => new(
+        "SSHIP0016", DiagnosticSeverity.Error, path,
+        $"The worker archive '{path}' (SparkWorkerArchive) is not a Microsoft.Spark.Worker release: " +
+        (cause != null ? $"it cannot be read as an archive ({cause})" : "it holds no Microsoft.Spark.Worker-<version>/Microsoft.Spark.Worker (or .exe)") +
+        ", so the executors would have no worker to start. Nothing was written. Use the release archive as downloaded " +
+        "(Microsoft.Spark.Worker.<tfm>.<rid>-<version>.tar.gz or .zip from dotnet/spark's releases), not a repacked folder.");
+
+    public static Diagnostic WorkerArchiveUnreadableBySpark(string archive, string what) => new(
+        "SSHIP0017", DiagnosticSeverity.Error, archive,
+        $"The worker archive '{archive}' (SparkWorkerArchive) cannot be shipped by Spark: {what}. Nothing was written. Give a local " +
+        $"path or a URI with a scheme Spark fetches ({string.Join(", ", SparkShip.Runtime.SparkWorkerRelease.Schemes)}), naming a " +
+        ".tar.gz, .tgz, .tar or .zip file.");
+
     public static string FormatSize(long bytes)
     {
         if (bytes < 1024) return bytes + " B";

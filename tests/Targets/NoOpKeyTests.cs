@@ -96,6 +96,7 @@ public class NoOpKeyTests : IClassFixture<NoOpKeyTests.Baseline>
         { "ClusterRuntimeIdentifier", "SparkClusterRuntimeIdentifier", "linux-arm64" },
         { "WorkerTargetFramework", "SparkWorkerTargetFramework", "net9.0" },
         { "WorkerVersion", "SparkWorkerVersion", "2.3.1" },
+        { "WorkerArchive", "SparkWorkerArchive", "hdfs:///workers/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz" },
         { "RuntimeIdentifierGraph", "RuntimeIdentifierGraphPath", CopyOfTheSdksGraph },
         { "PathMap", "PathMap", "/src/=/_/" },
         { "Deterministic", "Deterministic", "false" },

@@ -33,6 +33,8 @@ public static class SparkBundleSource
         Const(s, "string", "AppFingerprint", Literal(identity.AppFingerprint), "Fingerprint of the app layer's inputs; its first characters are in AppArchive.");
         Const(s, "string", "DependencyArchive", Literal(identity.DependencyArchive), "File name of the dependency layer archive (packages); empty if there is none.");
         Const(s, "string", "DependencyFingerprint", Literal(identity.DependencyFingerprint), "Fingerprint of the dependency layer's contents; empty if there is none.");
+        Const(s, "string", "WorkerArchive", Literal(identity.WorkerArchive), "The worker release archive that travels with the job (SparkWorkerArchive): a full local path or a URI; empty if none.");
+        Const(s, "string", "WorkerArchiveVersion", Literal(identity.WorkerArchiveVersion), "Version of the worker in WorkerArchive (its folder is Microsoft.Spark.Worker- and this version); empty if none.");
         Const(s, "string", "ManifestEntry", Literal(SparkBundleNames.ManifestEntry), "Name of the JSON manifest inside the app layer.");
         Const(s, "bool", "IsPlaceholder", designTimePlaceholder ? "true" : "false", "True only in a design-time build of a tree that was never built: no bundle exists yet.");
         s.Append("    }\n}\n");

@@ -53,6 +53,8 @@ public sealed class BundleIdentifier
         var sparkVersion = DetectSparkVersion(inputs);
         var workerProblem = CheckWorkerVersion(sparkVersion, inputs.WorkerVersion);
         if (workerProblem != null) result.Diagnostics.Add(workerProblem);
+        var (workerArchive, workerArchiveProblem) = WorkerArchiveCheck.Check(inputs.WorkerArchive, inputs.ProjectDirectory, sparkVersion);
+        if (workerArchiveProblem != null) result.Diagnostics.Add(workerArchiveProblem);
         if (result.HasErrors) return result;
 
         var identity = new BundleIdentity
@@ -63,6 +65,8 @@ public sealed class BundleIdentifier
             Directory = inputs.BundleDirectory.Replace('\\', '/').TrimEnd('/'),
             ClusterRuntimeIdentifier = inputs.ClusterRuntimeIdentifier,
             SparkVersion = sparkVersion,
+            WorkerArchive = workerArchive?.Archive ?? "",
+            WorkerArchiveVersion = workerArchive?.Version ?? "",
         };
 
         var deps = plan.Files.Where(f => f.Layer == BundleLayer.Dependencies).ToList();
@@ -118,6 +122,9 @@ public sealed class BundleIdentifier
         fp.Add("bundle", "directory", inputs.BundleDirectory);
         fp.Add("bundle", "sparkVersion", identity.SparkVersion ?? "");
         fp.Add("bundle", "dependencies", identity.DependencyFingerprint);
+        // Compiled into the app (SparkBundle.g.cs), so part of the app layer's bytes; only when set, so that the
+        // names of every bundle without a worker archive stay as they were.
+        if (identity.WorkerArchive.Length > 0) fp.Add("bundle", "workerArchive", identity.WorkerArchive + "|" + identity.WorkerArchiveVersion);
         foreach (var property in inputs.CompileProperties) fp.Add("properties", property, "");
 
         var sources = inputs.CompileSources.Where(p => !string.Equals(p, inputs.GeneratedSource, StringComparison.Ordinal)).Distinct().ToList();

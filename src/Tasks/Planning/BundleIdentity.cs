@@ -22,6 +22,10 @@ public sealed class BundleIdentity
     /// <summary>Empty when the app has no package dependencies to ship.</summary>
     public string DependencyArchive { get; set; } = "";
     public string DependencyFingerprint { get; set; } = "";
+    /// <summary>SparkWorkerArchive as checked: a full local path or a URI; empty when not set (see <see cref="SparkShip.Runtime.SparkWorkerRelease"/> for its spark.archives value and DOTNET_WORKER_DIR).</summary>
+    public string WorkerArchive { get; set; } = "";
+    /// <summary>The worker's version in it (its folder Microsoft.Spark.Worker-&lt;version&gt;/); empty when not set.</summary>
+    public string WorkerArchiveVersion { get; set; } = "";
 
     public string ArchiveOf(BundleLayer layer) => layer == BundleLayer.App ? AppArchive : DependencyArchive;
     public string FingerprintOf(BundleLayer layer) => layer == BundleLayer.App ? AppFingerprint : DependencyFingerprint;

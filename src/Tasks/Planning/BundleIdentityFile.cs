@@ -37,6 +37,8 @@ public static class BundleIdentityFile
             AppFingerprint = Get(nameof(BundleIdentity.AppFingerprint)),
             DependencyArchive = Get(nameof(BundleIdentity.DependencyArchive)),
             DependencyFingerprint = Get(nameof(BundleIdentity.DependencyFingerprint)),
+            WorkerArchive = Get(nameof(BundleIdentity.WorkerArchive)),
+            WorkerArchiveVersion = Get(nameof(BundleIdentity.WorkerArchiveVersion)),
         };
         if (identity.AppArchive.Length == 0 || identity.AppFingerprint.Length == 0)
             throw new InvalidDataException("it names no app archive; rebuild the project");
@@ -55,6 +57,12 @@ public static class BundleIdentityFile
         yield return Field(nameof(id.AppFingerprint), id.AppFingerprint);
         yield return Field(nameof(id.DependencyArchive), id.DependencyArchive);
         yield return Field(nameof(id.DependencyFingerprint), id.DependencyFingerprint);
+        yield return Field(nameof(id.WorkerArchive), id.WorkerArchive);
+        yield return Field(nameof(id.WorkerArchiveVersion), id.WorkerArchiveVersion);
+        // Derived, for the targets and the printed command (SparkBundleWorkerArchive, SparkBundleWorkerDirectory): never read back.
+        yield return Field("WorkerArchiveSpec", id.WorkerArchive.Length == 0 ? "" : SparkShip.Runtime.SparkWorkerRelease.ArchiveSpec(id.WorkerArchive));
+        yield return Field("WorkerDirectory", id.WorkerArchive.Length == 0 ? ""
+            : SparkShip.Runtime.SparkWorkerRelease.ClusterDirectory(SparkShip.Runtime.SparkWorkerRelease.AliasOf(SparkShip.Runtime.SparkWorkerRelease.FileNameOf(id.WorkerArchive)), id.WorkerArchiveVersion));
     }
 
     // One line per value: a line break in a value (an assembly name cannot hold one, a folder name could) is dropped.

@@ -25,6 +25,8 @@ public sealed class BundleInputs
     public string ClusterRuntimeIdentifier { get; set; } = "";
     public string WorkerTargetFramework { get; set; } = "";
     public string WorkerVersion { get; set; } = "";
+    /// <summary>SparkWorkerArchive: the worker release archive that travels with the job (a path, relative to the project, or a URI).</summary>
+    public string WorkerArchive { get; set; } = "";
     public string RuntimeIdentifierGraph { get; set; } = "";
     /// <summary>The compiler's PathMap: sources enter the fingerprint by the path the compiler embeds.</summary>
     public string PathMap { get; set; } = "";
@@ -139,6 +141,7 @@ public sealed class BundleInputs
             case nameof(ClusterRuntimeIdentifier): ClusterRuntimeIdentifier = value; break;
             case nameof(WorkerTargetFramework): WorkerTargetFramework = value; break;
             case nameof(WorkerVersion): WorkerVersion = value; break;
+            case nameof(WorkerArchive): WorkerArchive = value; break;
             case nameof(RuntimeIdentifierGraph): RuntimeIdentifierGraph = value; break;
             case nameof(PathMap): PathMap = value; break;
             case nameof(Deterministic): Deterministic = Flag(value, true); break;

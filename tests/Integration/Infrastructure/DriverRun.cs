@@ -23,7 +23,7 @@ public sealed class DriverRun
 
     public static DriverRun Start(TestProject p, string scenario, string? master, string cacheDir,
         bool underSpark = true, string? userSearchPath = null, string? userArchives = null, string app = "App/bin/Debug/net8.0/App.dll",
-        string backendPort = "12345")
+        string backendPort = "12345", IReadOnlyDictionary<string, string?>? extraEnvironment = null)
     {
         var props = new List<string>();
         if (master != null) props.Add("spark.master=" + master);
@@ -36,6 +36,7 @@ public sealed class DriverRun
             ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = userSearchPath,
             ["SPARKSHIP_CACHE_DIR"] = cacheDir,
         };
+        foreach (var (key, value) in extraEnvironment ?? new Dictionary<string, string?>()) env[key] = value;
         return new DriverRun(ProcessRunner.Run("dotnet", new[] { p.PathOf(app), scenario }, p.Root, env, TimeSpan.FromMinutes(2)));
     }
 }

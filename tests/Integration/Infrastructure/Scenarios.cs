@@ -138,7 +138,9 @@ public static class Scenarios
                 Console.WriteLine("ARCHIVES=" + string.Join(",", spark.SparkContext.ListArchives()));
                 Console.WriteLine("UDFENV=" + CallLog.Udfs.Last().Environment["DOTNET_ASSEMBLY_SEARCH_PATHS"]);
                 Console.WriteLine("ADDARCHIVE=" + CallLog.Calls.Count(c => c.Contains("AddArchive")));
+                Console.WriteLine("WORKEREXE=" + CallLog.Udfs.Last().WorkerExecutable);   // what the driver sends with the UDF
             }
+            Console.WriteLine("WORKERDIR=" + Environment.GetEnvironmentVariable("DOTNET_WORKER_DIR"));
             Console.WriteLine("SEARCH=" + Environment.GetEnvironmentVariable("DOTNET_ASSEMBLY_SEARCH_PATHS"));
             Console.WriteLine("BRIDGE=" + CallLog.BridgeTouches);
             """);

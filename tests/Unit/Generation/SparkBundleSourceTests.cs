@@ -23,6 +23,8 @@ public sealed class SparkBundleSourceTests
         AppFingerprint = "0123456789abcdef0123456789abcdef",
         DependencyArchive = "My.App.deps-fedcba9876543210.zip",
         DependencyFingerprint = "fedcba9876543210fedcba9876543210",
+        WorkerArchive = "/downloads/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz",
+        WorkerArchiveVersion = "2.3.1",
     };
 
     private const string Usage = """
@@ -90,7 +92,9 @@ public sealed class SparkBundleSourceTests
         Assert.Equal(id.DependencyFingerprint, constants["DependencyFingerprint"]);
         Assert.Equal(SparkBundleNames.ManifestEntry, constants["ManifestEntry"]);
         Assert.Equal(false, constants["IsPlaceholder"]);
-        Assert.Equal(13, constants.Count);
+        Assert.Equal(id.WorkerArchive, constants["WorkerArchive"]);
+        Assert.Equal(id.WorkerArchiveVersion, constants["WorkerArchiveVersion"]);
+        Assert.Equal(15, constants.Count);
     }
 
     [Fact]

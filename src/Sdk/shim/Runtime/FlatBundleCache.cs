@@ -42,7 +42,10 @@ namespace SparkShip.Runtime
             return Path.Combine(Path.GetTempPath(), "sparkship-cache");
         }
 
-        public static void Ensure(string archivePath, string folder)
+        public static void Ensure(string archivePath, string folder) => Ensure(archivePath, folder, ZipFile.ExtractToDirectory, ZipEntryNames);
+
+        /// <summary>The same for an archive of another kind (the worker's .tar.gz): how to unpack it and name its entries.</summary>
+        public static void Ensure(string archivePath, string folder, Action<string, string> extract, Func<string, IEnumerable<string>> entryNames)
         {
             if (IsComplete(folder)) return;
             var parent = Path.GetDirectoryName(Path.GetFullPath(folder));
@@ -50,14 +53,14 @@ namespace SparkShip.Runtime
             try
             {
                 Directory.CreateDirectory(parent);
-                ZipFile.ExtractToDirectory(archivePath, temp);
+                extract(archivePath, temp);
                 File.WriteAllText(Path.Combine(temp, ListFile), Listing(temp));
                 for (int attempt = 0; ; attempt++)
                 {
                     if (Directory.Exists(folder))
                     {
                         if (IsComplete(folder)) return;   // another driver swapped a good one in meanwhile
-                        Displace(archivePath, folder);
+                        Displace(archivePath, folder, entryNames);
                     }
                     try { Directory.Move(temp, folder); return; }
                     catch (IOException) when (Directory.Exists(folder) && attempt < 3) { /* another driver's, just now: look again */ }
@@ -105,7 +108,7 @@ namespace SparkShip.Runtime
         /// Moves a folder that is not as SparkShip made it out of the way, then deletes from it only what SparkShip
         /// put there (the archive's entries and the list): a file someone else added stays, in "&lt;folder&gt;.displaced-…".
         /// </summary>
-        private static void Displace(string archivePath, string folder)
+        private static void Displace(string archivePath, string folder, Func<string, IEnumerable<string>> entryNames)
         {
             var aside = folder + ".displaced-" + Suffix();
             try { Directory.Move(folder, aside); }
@@ -113,8 +116,7 @@ namespace SparkShip.Runtime
             try
             {
                 var ours = new List<string> { ListFile };
-                using (var zip = ZipFile.OpenRead(archivePath))
-                    foreach (var entry in zip.Entries) ours.Add(entry.FullName);
+                ours.AddRange(entryNames(archivePath));
                 foreach (var name in ours)
                 {
                     var path = Path.GetFullPath(Path.Combine(aside, name));
@@ -125,6 +127,12 @@ namespace SparkShip.Runtime
                 if (!Directory.EnumerateFileSystemEntries(aside).Any()) Directory.Delete(aside);
             }
             catch (Exception e) when (e is IOException || e is UnauthorizedAccessException || e is InvalidDataException) { /* left aside */ }
+        }
+
+        private static IEnumerable<string> ZipEntryNames(string archivePath)
+        {
+            using (var zip = ZipFile.OpenRead(archivePath))
+                return zip.Entries.Select(e => e.FullName).ToList();
         }
 
         // Process.Id, not Environment.ProcessId: this file is also compiled into the task assembly for .NET Framework MSBuild.

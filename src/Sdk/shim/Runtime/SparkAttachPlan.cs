@@ -18,12 +18,14 @@ namespace SparkShip.Runtime
     internal sealed class SparkAttachPlan
     {
         public SparkAttachPlan(SparkMasterKind kind, IReadOnlyList<string> archives, IReadOnlyList<string> searchPaths,
-            IReadOnlyList<KeyValuePair<string, string>> localFolders)
+            IReadOnlyList<KeyValuePair<string, string>> localFolders, string workerDirectory = null, KeyValuePair<string, string>? localWorker = null)
         {
             Kind = kind;
             ArchivesToRegister = archives;
             SearchPathEntries = searchPaths;
             LocalFolders = localFolders;
+            WorkerDirectory = workerDirectory;
+            LocalWorker = localWorker;
         }
 
         public SparkMasterKind Kind { get; }
@@ -32,6 +34,13 @@ namespace SparkShip.Runtime
         public IReadOnlyList<string> SearchPathEntries { get; }
         /// <summary>(archive path, flat folder) pairs to unpack on this machine before the worker needs them.</summary>
         public IReadOnlyList<KeyValuePair<string, string>> LocalFolders { get; }
+        /// <summary>
+        /// DOTNET_WORKER_DIR for the driver (null: the worker archive is not attached, the variable is left as it is):
+        /// "./&lt;alias&gt;/Microsoft.Spark.Worker-&lt;version&gt;" on a cluster master, an absolute folder in the user cache on a local one.
+        /// </summary>
+        public string WorkerDirectory { get; }
+        /// <summary>Local masters: (worker archive, folder in the user cache) to unpack before the first UDF; null otherwise.</summary>
+        public KeyValuePair<string, string>? LocalWorker { get; }
 
         /// <summary>The user's DOTNET_ASSEMBLY_SEARCH_PATHS with ours appended (theirs first, never replaced, no duplicates).</summary>
         public string CombineSearchPath(string existing) => Append(existing, SearchPathEntries, e => e);
@@ -67,16 +76,45 @@ namespace SparkShip.Runtime
             {
                 // Executors' working folder is their SparkFiles root (YARN, Kubernetes, standalone), where Spark
                 // unpacks path#alias into ./alias: a relative entry, valid on every executor.
-                return new SparkAttachPlan(kind,
-                    bundle.Archives.Select(a => SparkConventions.ArchiveUri(a.FullPath) + "#" + a.Alias).ToList(),
+                var archives = bundle.Archives.Select(a => SparkConventions.ArchiveUri(a.FullPath) + "#" + a.Alias).ToList();
+                string workerDirectory = null;
+                if (bundle.Worker != null)
+                {
+                    // The worker archive like the layers: Spark unpacks it into ./<alias> of every executor.
+                    archives.Add(bundle.Worker.ArchiveSpec);
+                    workerDirectory = SparkWorkerRelease.ClusterDirectory(bundle.Worker.Alias, bundle.Worker.Version);
+                }
+                return new SparkAttachPlan(kind, archives,
                     bundle.Archives.Select(a => SparkConventions.ClusterSearchPathEntry(a.Alias)).ToList(),
-                    Array.Empty<KeyValuePair<string, string>>());
+                    Array.Empty<KeyValuePair<string, string>>(), workerDirectory);
             }
 
             // Local: the worker runs on this machine but not in the SparkFiles root, and the worker searches flat:
             // point it at flat copies, one per archive name (so per content), made once and reused by every run.
             var folders = bundle.Archives.Select(a => new KeyValuePair<string, string>(a.FullPath, Path.Combine(flatCacheRoot, a.Alias))).ToList();
-            return new SparkAttachPlan(kind, Array.Empty<string>(), folders.Select(f => f.Value).ToList(), folders);
+            // The worker archive, a local file: unpacked once into the user cache too (a remote URI cannot be: a local
+            // master then uses the worker installed on this machine, DOTNET_WORKER_DIR as it is).
+            var worker = bundle.Worker;
+            if (worker == null || worker.LocalPath == null)
+                return new SparkAttachPlan(kind, Array.Empty<string>(), folders.Select(f => f.Value).ToList(), folders);
+            var workerFolder = WorkerCacheFolder(flatCacheRoot, worker);
+            return new SparkAttachPlan(kind, Array.Empty<string>(), folders.Select(f => f.Value).ToList(), folders,
+                Path.Combine(workerFolder, SparkWorkerRelease.FolderName(worker.Version)),
+                new KeyValuePair<string, string>(worker.LocalPath, workerFolder));
+        }
+
+        /// <summary>
+        /// Where a local master's worker is unpacked: &lt;cache&gt;/workers/&lt;alias&gt;-&lt;stamp&gt;, the stamp from the archive's size
+        /// and time, so a file replaced under the same name (a new download) gets a folder of its own.
+        /// </summary>
+        public static string WorkerCacheFolder(string flatCacheRoot, VerifiedWorkerArchive worker)
+        {
+            var identity = worker.Size.ToString(System.Globalization.CultureInfo.InvariantCulture) + "|" +
+                worker.LastWriteTimeUtc.Ticks.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            string stamp;
+            using (var sha = System.Security.Cryptography.SHA256.Create())
+                stamp = string.Concat(sha.ComputeHash(System.Text.Encoding.UTF8.GetBytes(identity)).Take(4).Select(b => b.ToString("x2")));
+            return Path.Combine(flatCacheRoot, "workers", worker.Alias + "-" + stamp);
         }
     }
 }

@@ -13,8 +13,11 @@ namespace SparkShip.Runtime
     internal sealed class SparkBundleInfo
     {
         public SparkBundleInfo(string baseDirectory, string directory, string appArchive, string appFingerprint,
-            string dependencyArchive, string dependencyFingerprint, string manifestEntry, bool isPlaceholder)
+            string dependencyArchive, string dependencyFingerprint, string manifestEntry, bool isPlaceholder,
+            string workerArchive = "", string workerArchiveVersion = "")
         {
+            WorkerArchive = workerArchive ?? "";
+            WorkerArchiveVersion = workerArchiveVersion ?? "";
             BaseDirectory = baseDirectory;
             Directory = directory;
             AppArchive = appArchive;
@@ -34,6 +37,10 @@ namespace SparkShip.Runtime
         public string DependencyFingerprint { get; }
         public string ManifestEntry { get; }
         public bool IsPlaceholder { get; }
+        /// <summary>SparkWorkerArchive as the build checked it: a full local path or a URI; empty when not set.</summary>
+        public string WorkerArchive { get; }
+        /// <summary>The version of the worker in it (the folder Microsoft.Spark.Worker-&lt;version&gt;/); empty when not set.</summary>
+        public string WorkerArchiveVersion { get; }
 
         public string BundleDirectory => Path.GetFullPath(Path.Combine(BaseDirectory, Directory));
 
@@ -63,6 +70,8 @@ namespace SparkShip.Runtime
         public const string UnreadableArchive = "SSHIP1006";
         /// <summary>The automatic attach failed for any other reason (the JVM bridge, an unexpected error).</summary>
         public const string AttachFailed = "SSHIP1007";
+        /// <summary>The worker archive the app was built with (SparkWorkerArchive, a local file) is not there.</summary>
+        public const string MissingWorkerArchive = "SSHIP1008";
 
         /// <summary>The process's exit code when the automatic attach fails: plain, not a crash (134 is SIGABRT's).</summary>
         public const int ExitCode = 3;

@@ -28,10 +28,34 @@ namespace SparkShip.Runtime
 
     internal sealed class VerifiedBundle
     {
-        public VerifiedBundle(SparkBundleInfo info, IReadOnlyList<VerifiedArchive> archives) { Info = info; Archives = archives; }
+        public VerifiedBundle(SparkBundleInfo info, IReadOnlyList<VerifiedArchive> archives, VerifiedWorkerArchive worker = null)
+        {
+            Info = info; Archives = archives; Worker = worker;
+        }
         public SparkBundleInfo Info { get; }
         /// <summary>App layer first.</summary>
         public IReadOnlyList<VerifiedArchive> Archives { get; }
+        /// <summary>The worker release archive that travels with the job (SparkWorkerArchive), or null.</summary>
+        public VerifiedWorkerArchive Worker { get; }
+    }
+
+    /// <summary>The worker archive the build checked: a local file (found again here) or a URI Spark fetches itself.</summary>
+    internal sealed class VerifiedWorkerArchive
+    {
+        public VerifiedWorkerArchive(string spec, string version, string localPath, long size = 0, DateTime lastWriteTimeUtc = default)
+        {
+            Spec = spec; Version = version; LocalPath = localPath; Size = size; LastWriteTimeUtc = lastWriteTimeUtc;
+        }
+        public string Spec { get; }
+        public string Version { get; }
+        /// <summary>Null for a remote URI (hdfs:, s3a:, https:, …).</summary>
+        public string LocalPath { get; }
+        public long Size { get; }
+        public DateTime LastWriteTimeUtc { get; }
+        public string FileName => SparkWorkerRelease.FileNameOf(Spec);
+        public string Alias => SparkWorkerRelease.AliasOf(FileName);
+        /// <summary>What spark.archives gets: "uri#alias".</summary>
+        public string ArchiveSpec => SparkWorkerRelease.ArchiveSpec(Spec);
     }
 
     /// <summary>
@@ -69,12 +93,30 @@ namespace SparkShip.Runtime
                         "Copy the whole output folder, including its '" + info.Directory + "' folder, or " + Rebuild);
                 archives.Add(new VerifiedArchive(name, path, file.Length, file.LastWriteTimeUtc));
             }
-            var bundle = new VerifiedBundle(info, archives);
+            var bundle = new VerifiedBundle(info, archives, LocateWorker(info));
 
             if (SparkBundleVerdictCache.Holds(cacheRoot, bundle)) return bundle;
             CheckContent(info, archives);
             SparkBundleVerdictCache.Record(cacheRoot, bundle);
             return bundle;
+        }
+
+        /// <summary>
+        /// The worker archive: a local one must still be where the build found it (its content was checked by the
+        /// build; it is the user's download, not SparkShip's output, so it is not hashed on every start).
+        /// </summary>
+        private static VerifiedWorkerArchive LocateWorker(SparkBundleInfo info)
+        {
+            if (string.IsNullOrEmpty(info.WorkerArchive)) return null;
+            if (!SparkWorkerRelease.IsLocal(info.WorkerArchive))
+                return new VerifiedWorkerArchive(info.WorkerArchive, info.WorkerArchiveVersion, null);
+            var path = SparkWorkerRelease.LocalPath(info.WorkerArchive);
+            var file = new FileInfo(path);
+            if (!file.Exists)
+                throw new SparkBundleException(SparkBundleException.MissingWorkerArchive,
+                    $"the worker archive '{path}' (SparkWorkerArchive) is missing: the app was built with it, but it is not there any more. " +
+                    "Put the Microsoft.Spark.Worker release archive back at that path, or set SparkWorkerArchive to where it is now (a path or a URI the cluster can read) and rebuild.");
+            return new VerifiedWorkerArchive(info.WorkerArchive, info.WorkerArchiveVersion, path, file.Length, file.LastWriteTimeUtc);
         }
 
         private static void CheckContent(SparkBundleInfo info, List<VerifiedArchive> archives)

@@ -31,7 +31,8 @@ namespace SparkShip
         /// <summary>The bundle this assembly was built with, located next to the app.</summary>
         public static SparkBundleInfo CurrentBundle() => new SparkBundleInfo(
             AppContext.BaseDirectory, SparkBundle.Directory, SparkBundle.AppArchive, SparkBundle.AppFingerprint,
-            SparkBundle.DependencyArchive, SparkBundle.DependencyFingerprint, SparkBundle.ManifestEntry, SparkBundle.IsPlaceholder);
+            SparkBundle.DependencyArchive, SparkBundle.DependencyFingerprint, SparkBundle.ManifestEntry, SparkBundle.IsPlaceholder,
+            SparkBundle.WorkerArchive, SparkBundle.WorkerArchiveVersion);
 
         /// <summary>True when this process is a .NET for Spark driver started by DotnetRunner (spark-submit).</summary>
         public static bool IsRunningUnderSpark() =>
@@ -142,6 +143,8 @@ namespace SparkShip
             var bundle = SparkBundleVerifier.Verify(CurrentBundle(), cacheRoot);
             var plan = SparkAttachPlanner.Create(bundle, master, cacheRoot);
             foreach (var folder in plan.LocalFolders) FlatBundleCache.Ensure(folder.Key, folder.Value);
+            if (plan.LocalWorker != null)
+                FlatBundleCache.Ensure(plan.LocalWorker.Value.Key, plan.LocalWorker.Value.Value, SparkWorkerRelease.Extract, SparkWorkerRelease.EntryNames);
             return plan;
         }
 
@@ -150,6 +153,22 @@ namespace SparkShip
             var current = Environment.GetEnvironmentVariable(SparkConventions.SearchPathVariable);
             if (!plan.IsAttached(current))
                 Environment.SetEnvironmentVariable(SparkConventions.SearchPathVariable, plan.CombineSearchPath(current));
+            SetWorkerDirectory(plan);
+        }
+
+        /// <summary>
+        /// DOTNET_WORKER_DIR, which the driver reads once, on its first UDF, and passes to the executors with every UDF.
+        /// The project's SparkWorkerArchive wins over a value inherited from this machine's environment (an install
+        /// folder here is the wrong path on the executors); so does it over a version-specific variable
+        /// (DOTNET_WORKER_2_3_1_DIR, …) that is set, since the driver reads that one first.
+        /// </summary>
+        private static void SetWorkerDirectory(SparkAttachPlan plan)
+        {
+            if (plan.WorkerDirectory == null) return;
+            Environment.SetEnvironmentVariable(SparkWorkerRelease.DirectoryVariable, plan.WorkerDirectory);
+            foreach (var variable in SparkWorkerRelease.VersionSpecificVariables(SparkBundle.SparkVersion))
+                if (!string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(variable)))
+                    Environment.SetEnvironmentVariable(variable, plan.WorkerDirectory);
         }
 
         private static string GetSystemProperty(IJvmBridge jvm, string name) =>

@@ -110,7 +110,8 @@ namespace Microsoft.Spark.Sql
                 method.Name,
                 assembly.FullName,
                 string.IsNullOrEmpty(assembly.Location) ? string.Empty : Path.GetFileName(assembly.Location),
-                environment));
+                environment,
+                WorkerPath.Get()));
 
             return column =>
             {

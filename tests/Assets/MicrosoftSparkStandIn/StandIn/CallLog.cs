@@ -259,8 +259,10 @@ namespace Microsoft.Spark.StandIn
             string methodName,
             string assemblyFullName,
             string assemblyFileName,
-            IReadOnlyDictionary<string, string> environment)
+            IReadOnlyDictionary<string, string> environment,
+            string workerExecutable = null)
         {
+            WorkerExecutable = workerExecutable;
             Name = name;
             DeclaringType = declaringType;
             MethodName = methodName;
@@ -289,6 +291,13 @@ namespace Microsoft.Spark.StandIn
         /// DOTNET_SPARK_RUNNING_REPL (null when unset).
         /// </summary>
         public IReadOnlyDictionary<string, string> Environment { get; }
+
+        /// <summary>
+        /// The worker executable the real driver sends with the UDF (ConfigurationService.GetWorkerExePath): from
+        /// DOTNET_WORKER_&lt;major&gt;_&lt;minor&gt;_&lt;build&gt;_DIR, …_&lt;major&gt;_DIR or DOTNET_WORKER_DIR, the first set, read once per
+        /// process on the first UDF and cached; "Microsoft.Spark.Worker" (found on PATH) when none is set.
+        /// </summary>
+        public string WorkerExecutable { get; }
 
         public override string ToString() =>
             $"{DeclaringType}.{MethodName} in {AssemblyFileName} ({AssemblyFullName})";
