@@ -149,6 +149,20 @@ public static class Diagnostics
         $"The worker archive '{archive}' (SparkWorkerArchive) cannot be shipped by Spark: {what}. Nothing was written. Give a local " +
         $"path or a URI with a scheme Spark fetches ({string.Join(", ", SparkShip.Runtime.SparkWorkerRelease.Schemes)}), naming a " +
         ".tar.gz, .tgz, .tar or .zip file.");
+    // The targets raise SSHIP0018 too, with the same shape of text, when the publish is not for the cluster's runtime.
+    public static Diagnostic DriverArchiveNotWritten(string file, string cause) => new(
+        "SSHIP0018", DiagnosticSeverity.Warning, file,
+        $"No driver archive was written for this publish: {cause}. Cluster deploy modes need it (DotnetRunner runs the app's " +
+        "apphost for the cluster's runtime from it): publish with -r <SparkClusterRuntimeIdentifier> --self-contained false " +
+        "and UseAppHost left on, or set SparkDriverArchive to false if you do not submit in cluster mode.");
+
+    public static Diagnostic DriverArchiveOnlyWhereThePathIsSeen(string master, string archive) => new(
+        "SSHIP0019", DiagnosticSeverity.Warning, archive,
+        $"The printed cluster-mode command for {master} names the driver archive by its path on this machine, '{archive}': " +
+        "the driver runs on a cluster host, and DotnetRunner can copy the archive from there only if that host sees this path " +
+        "(a shared file system)" + (master.StartsWith("k8s://", StringComparison.Ordinal) ? ", which a Kubernetes driver pod does not" : "") +
+        ". Set SparkDeployBaseUri to a folder the cluster reads (for example hdfs:///apps/wordcount/ or s3a://bucket/apps/) and " +
+        "upload the archive there: the command then names it under that URI.");
 
     public static string FormatSize(long bytes)
     {

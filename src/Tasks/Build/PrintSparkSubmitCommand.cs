@@ -27,6 +27,12 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
     public string LocalFolderRoot { get; set; } = "";
     /// <summary>archives.txt: the archives the bundle step keeps; flat copies of any other archive are removed.</summary>
     public string ArchivesFile { get; set; } = "";
+    /// <summary>Cluster deploy mode: the driver archive publish wrote (SparkDriverArchivePath), or empty.</summary>
+    public string DriverArchive { get; set; } = "";
+    /// <summary>The apphost's file name in the driver archive.</summary>
+    public string DriverExecutable { get; set; } = "";
+    /// <summary>SparkDeployBaseUri: where the user uploads the driver archive.</summary>
+    public string DeployBaseUri { get; set; } = "";
 
     protected override void ExecuteCore()
     {
@@ -50,11 +56,17 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
             }
             RemoveFlatCopiesOfArchivesNoLongerKept();
         }
+        var baseUriProblem = SparkSubmitCommandBuilder.CheckDeployBaseUri(DeployBaseUri);
+        if (baseUriProblem != null)
+        {
+            Report(Diagnostics.InvalidSetting("SparkDeployBaseUri", DeployBaseUri, baseUriProblem));
+            return;
+        }
         try
         {
             var jarName = SparkSubmitCommandBuilder.JarName(SparkVersion, MicrosoftSparkVersion);
             var jar = JarFolders.Select(f => Path.Combine(f, jarName)).FirstOrDefault(File.Exists);
-            command = SparkSubmitCommandBuilder.Build(new SparkSubmitOptions
+            var options = new SparkSubmitOptions
             {
                 Master = Master,
                 DeployMode = DeployMode,
@@ -66,7 +78,13 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
                 IncludeArchives = IncludeArchives,
                 LocalFolders = localFolders,
                 AppArguments = AppArguments,
-            });
+                DriverArchive = DriverArchive.Length > 0 ? DriverArchive : null,
+                DriverExecutable = DriverExecutable,
+                DeployBaseUri = DeployBaseUri,
+            };
+            if (SparkSubmitCommandBuilder.ShippingOf(options) == DriverArchiveShipping.LocalPath)
+                Report(Diagnostics.DriverArchiveOnlyWhereThePathIsSeen(Master, Path.GetFullPath(DriverArchive)));
+            command = SparkSubmitCommandBuilder.Build(options);
         }
         catch (ArgumentException e)
         {

@@ -31,6 +31,35 @@ public sealed class SparkSubmitOptions
     /// </summary>
     public IReadOnlyList<string> LocalFolders { get; set; } = Array.Empty<string>();
     public IReadOnlyList<string> AppArguments { get; set; } = Array.Empty<string>();
+    /// <summary>
+    /// Cluster deploy mode: full path of the driver archive (&lt;prefix&gt;.driver-&lt;hash&gt;.zip, written by publish), which
+    /// DotnetRunner unzips and runs <see cref="DriverExecutable"/> from. Null or empty: the app is started as
+    /// "dotnet &lt;AppAssembly&gt;" (client mode, or no driver archive).
+    /// </summary>
+    public string? DriverArchive { get; set; }
+    /// <summary>The apphost's file name inside the driver archive (DotnetRunner's second argument).</summary>
+    public string DriverExecutable { get; set; } = "";
+    /// <summary>
+    /// SparkDeployBaseUri: the folder readable from the cluster where the user uploads the driver archive (and, on
+    /// Kubernetes, the jar). Empty: the local file is shipped by spark-submit where the cluster manager can (YARN:
+    /// --files) or named by its absolute path (standalone: the driver's host must see it).
+    /// </summary>
+    public string DeployBaseUri { get; set; } = "";
+    // The worker archive (SparkWorkerArchive, issue 11 item 2) joins here: its --archives entry and the driver's
+    // DOTNET_WORKER_DIR, through DriverEnvironmentConf like the search path. Not wired yet.
+}
+
+/// <summary>Where a cluster-mode driver archive comes from, as the printed command ships it.</summary>
+public enum DriverArchiveShipping
+{
+    /// <summary>Not a cluster-mode command with a driver archive.</summary>
+    None,
+    /// <summary>Under SparkDeployBaseUri: DotnetRunner downloads it (Hadoop FileSystem).</summary>
+    FromBaseUri,
+    /// <summary>YARN: --files puts it in the application master's working folder, DotnetRunner's argument is its name.</summary>
+    YarnFiles,
+    /// <summary>The local absolute path: DotnetRunner copies it where the driver runs, if that host sees the path.</summary>
+    LocalPath,
 }
 
 /// <summary>The spark-submit command line for a built app (DotnetRunner, the matching jar, and, when asked, the bundle).</summary>
@@ -49,8 +78,39 @@ public static class SparkSubmitCommandBuilder
         return $"microsoft-spark-{major}-{minor}_{scala}-{version}.jar";
     }
 
+    /// <summary>How <see cref="Build"/> ships the driver archive for these options.</summary>
+    public static DriverArchiveShipping ShippingOf(SparkSubmitOptions o)
+    {
+        bool local = SparkConventions.Classify(o.Master) == SparkMasterKind.Local;
+        bool cluster = string.Equals(o.DeployMode, "cluster", StringComparison.OrdinalIgnoreCase);
+        if (local || !cluster || string.IsNullOrEmpty(o.DriverArchive)) return DriverArchiveShipping.None;
+        if (!string.IsNullOrEmpty(o.DeployBaseUri)) return DriverArchiveShipping.FromBaseUri;
+        return o.Master.StartsWith("yarn", StringComparison.Ordinal) ? DriverArchiveShipping.YarnFiles : DriverArchiveShipping.LocalPath;
+    }
+
+    /// <summary>The URI of a file uploaded under SparkDeployBaseUri.</summary>
+    public static string UnderBaseUri(string baseUri, string fileName) => baseUri.TrimEnd('/') + "/" + fileName;
+
+    /// <summary>
+    /// Null when <paramref name="baseUri"/> is a folder DotnetRunner can download from (an absolute URI whose scheme
+    /// is not file: or local:, which it does not fetch), else what is expected.
+    /// </summary>
+    public static string? CheckDeployBaseUri(string baseUri)
+    {
+        if (string.IsNullOrEmpty(baseUri)) return null;
+        int colon = baseUri.IndexOf(':');
+        var scheme = colon > 0 ? baseUri.Substring(0, colon) : "";
+        bool valid = scheme.Length > 1 && char.IsLetter(scheme[0]) && scheme.All(c => char.IsLetterOrDigit(c) || c == '+' || c == '-' || c == '.')
+            && baseUri.Length > colon + 1 && !baseUri.Any(char.IsWhiteSpace) && baseUri.IndexOfAny(new[] { '#', '?', '\'' }) < 0;
+        if (!valid) return "an absolute URI with a scheme the cluster's Hadoop FileSystem reads (hdfs:, s3a:, abfss:, gs:, dbfs:, http:, https:), without spaces, '#', '?' or quotes";
+        if (scheme.Equals("file", StringComparison.OrdinalIgnoreCase) || scheme.Equals("local", StringComparison.OrdinalIgnoreCase))
+            return $"a {scheme}: URI, which DotnetRunner does not download (it opens a file: argument as a relative path named 'file:…'); use a shared file system's own scheme, or leave it empty to pass the archive's absolute path";
+        return null;
+    }
+
     public static string Build(SparkSubmitOptions o)
     {
+        var shipping = ShippingOf(o);
         bool local = SparkConventions.Classify(o.Master) == SparkMasterKind.Local;
         bool cluster = string.Equals(o.DeployMode, "cluster", StringComparison.OrdinalIgnoreCase);
         var lines = new List<string>();
@@ -79,10 +139,39 @@ public static class SparkSubmitCommandBuilder
             else envPrefix = SparkConventions.SearchPathVariable + "=" + value;
         }
 
-        lines.Add(Quote(o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion)));
-        lines.Add("dotnet " + Quote(o.AppAssembly) + string.Concat(o.AppArguments.Select(a => " " + Quote(a))));
+        // Cluster deploy mode runs the driver on the cluster: DotnetRunner unzips the driver archive into
+        // <working dir>/<base name>, finds the apphost by name, makes it executable and runs it (DotnetRunner.scala).
+        string? driverArgument = null;
+        var jar = o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion);
+        switch (shipping)
+        {
+            case DriverArchiveShipping.FromBaseUri:
+                driverArgument = UnderBaseUri(o.DeployBaseUri, Path.GetFileName(o.DriverArchive!));
+                // A Kubernetes driver pod sees nothing of this machine: the jar comes from the same folder.
+                if (o.Master.StartsWith("k8s://", StringComparison.Ordinal)) jar = UnderBaseUri(o.DeployBaseUri, Path.GetFileName(jar));
+                break;
+            case DriverArchiveShipping.YarnFiles:
+                // Localized into the application master's working folder, where DotnetRunner finds it by name.
+                lines.Add("--files " + Quote(Path.GetFullPath(o.DriverArchive!)));
+                driverArgument = Path.GetFileName(o.DriverArchive!);
+                break;
+            case DriverArchiveShipping.LocalPath:
+                driverArgument = Path.GetFullPath(o.DriverArchive!);
+                break;
+        }
+
+        lines.Add(Quote(jar));
+        var app = driverArgument != null ? Quote(driverArgument) + " " + Quote(o.DriverExecutable) : "dotnet " + Quote(o.AppAssembly);
+        lines.Add(app + string.Concat(o.AppArguments.Select(a => " " + Quote(a))));
 
         var command = new StringBuilder();
+        if (shipping == DriverArchiveShipping.FromBaseUri)
+        {
+            // What the user uploads, as comment lines a shell ignores: the command names them under the base URI.
+            command.Append("# upload to ").Append(o.DeployBaseUri).Append(": ").Append(Quote(Path.GetFullPath(o.DriverArchive!)));
+            if (o.Master.StartsWith("k8s://", StringComparison.Ordinal)) command.Append(' ').Append(Quote(o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion)));
+            command.Append('\n');
+        }
         if (envPrefix != null) command.Append(envPrefix).Append(' ');
         command.Append(string.Join(" \\\n  ", lines));
         return command.ToString();

@@ -17,6 +17,9 @@ public sealed class DriverRun
         }
     }
 
+    /// <summary>The values a driver started some other way (<see cref="DotnetRunnerHarness"/>) printed.</summary>
+    public static DriverRun From(ProcessResult process) => new(process);
+
     public ProcessResult Process { get; }
     public Dictionary<string, string> Values { get; } = new();
     public string this[string key] => Values.TryGetValue(key, out var v) ? v : throw new KeyNotFoundException($"{key} not printed:\n{Process}");

@@ -107,4 +107,88 @@ public class SparkSubmitCommandBuilderTests
         o.LocalFolders = new[] { "/my dir/App.app-1", "/my dir/App.deps-2" };
         Assert.StartsWith("DOTNET_ASSEMBLY_SEARCH_PATHS='/my dir/App.app-1,/my dir/App.deps-2' spark-submit", SparkSubmitCommandBuilder.Build(o));
     }
+
+    // Cluster deploy mode with a driver archive: DotnetRunner's arguments are the archive and the apphost's name.
+    private static SparkSubmitOptions Cluster(string master, string baseUri = "", string mode = "cluster")
+    {
+        var o = Options(master, mode, includeArchives: false);
+        o.DriverArchive = "/b/spark-driver/App.driver-0123456789abcdef.zip";
+        o.DriverExecutable = "App";
+        o.DeployBaseUri = baseUri;
+        o.AppArguments = new[] { "in.txt" };
+        return o;
+    }
+
+    [Theory]
+    [InlineData("yarn", DriverArchiveShipping.YarnFiles)]
+    [InlineData("spark://m:7077", DriverArchiveShipping.LocalPath)]
+    [InlineData("k8s://https://k:6443", DriverArchiveShipping.LocalPath)]
+    public void Without_a_base_uri_the_driver_archive_is_shipped_by_spark_submit_on_yarn_and_named_by_path_elsewhere(string master, DriverArchiveShipping expected)
+    {
+        var o = Cluster(master);
+        var command = SparkSubmitCommandBuilder.Build(o);
+
+        Assert.Equal(expected, SparkSubmitCommandBuilder.ShippingOf(o));
+        Assert.DoesNotContain("dotnet ", command);
+        if (expected == DriverArchiveShipping.YarnFiles)
+        {
+            Assert.Contains("--files /b/spark-driver/App.driver-0123456789abcdef.zip", command);
+            Assert.EndsWith("microsoft-spark-3-5_2.12-2.3.1.jar \\\n  App.driver-0123456789abcdef.zip App in.txt", command);
+        }
+        else
+        {
+            Assert.DoesNotContain("--files", command);
+            Assert.EndsWith("microsoft-spark-3-5_2.12-2.3.1.jar \\\n  /b/spark-driver/App.driver-0123456789abcdef.zip App in.txt", command);
+        }
+    }
+
+    [Theory]
+    [InlineData("yarn", "hdfs:///apps/x", false)]
+    [InlineData("spark://m:7077", "hdfs:///apps/x/", false)]
+    [InlineData("k8s://https://k:6443", "s3a://bucket/apps/", true)]
+    public void With_a_base_uri_the_command_names_the_archive_under_it_and_says_what_to_upload(string master, string baseUri, bool jarUploaded)
+    {
+        var command = SparkSubmitCommandBuilder.Build(Cluster(master, baseUri));
+
+        var root = baseUri.TrimEnd('/') + "/";
+        Assert.StartsWith($"# upload to {baseUri}: /b/spark-driver/App.driver-0123456789abcdef.zip", command);
+        Assert.Contains($"{root}App.driver-0123456789abcdef.zip App in.txt", command);
+        Assert.DoesNotContain("--files", command);
+        Assert.Equal(jarUploaded, command.Contains($"  {root}microsoft-spark-3-5_2.12-2.3.1.jar"));
+    }
+
+    [Theory]
+    [InlineData("local[*]", "cluster")]
+    [InlineData("yarn", "client")]
+    public void Client_mode_and_local_masters_start_the_app_with_dotnet_whatever_the_driver_archive(string master, string mode)
+    {
+        var o = Cluster(master, mode: mode);
+        Assert.Equal(DriverArchiveShipping.None, SparkSubmitCommandBuilder.ShippingOf(o));
+        Assert.Contains("dotnet /b/App.dll in.txt", SparkSubmitCommandBuilder.Build(o));
+    }
+
+    [Fact]
+    public void With_archives_a_cluster_mode_command_carries_both_the_driver_archive_and_the_layers()
+    {
+        var o = Cluster("yarn");
+        o.IncludeArchives = true;
+        var command = SparkSubmitCommandBuilder.Build(o);
+        Assert.Contains("--archives file:///b/spark-bundle/App.app-1.zip#App.app-1,file:///b/spark-bundle/App.deps-2.zip#App.deps-2", command);
+        Assert.Contains("--conf spark.yarn.appMasterEnv.DOTNET_ASSEMBLY_SEARCH_PATHS=./App.app-1,./App.deps-2", command);
+        Assert.Contains("App.driver-0123456789abcdef.zip App in.txt", command);
+    }
+
+    [Theory]
+    [InlineData("", true)]
+    [InlineData("hdfs:///apps/x/", true)]
+    [InlineData("s3a://bucket/apps", true)]
+    [InlineData("https://files.example.com/apps/", true)]
+    [InlineData("file:///shared/apps", false)]
+    [InlineData("local:///opt/apps", false)]
+    [InlineData("/shared/apps", false)]
+    [InlineData("apps", false)]
+    [InlineData("hdfs:///my apps", false)]
+    [InlineData("hdfs:///apps#x", false)]
+    public void A_deploy_base_uri_must_be_one_DotnetRunner_downloads_from(string baseUri, bool valid) =>
+        Assert.Equal(valid, SparkSubmitCommandBuilder.CheckDeployBaseUri(baseUri) is null);
 }

@@ -19,6 +19,11 @@ namespace SparkShip.Runtime
         public const string AppLayer = "app";
         /// <summary>Package assets: the layer that rarely changes.</summary>
         public const string DependencyLayer = "deps";
+        /// <summary>
+        /// The driver archive (cluster deploy modes): the published app with its bundle, DotnetRunner's first argument.
+        /// Not a layer the executors get; named in the same format.
+        /// </summary>
+        public const string DriverLayer = "driver";
         /// <summary>The JSON manifest inside the app layer.</summary>
         public const string ManifestEntry = "sparkship-manifest.json";
         /// <summary>Hex digits of the fingerprint that an archive name carries.</summary>

@@ -1,0 +1,174 @@
+using SparkShip.Sdk.IntegrationTests.Infrastructure;
+using Xunit;
+
+namespace SparkShip.Sdk.IntegrationTests.Shim;
+
+/// <summary>
+/// The driver archive (issue 11): `dotnet publish` writes what DotnetRunner takes as its first argument in cluster
+/// deploy modes, and a driver started from it the way DotnetRunner starts one (<see cref="DotnetRunnerHarness"/>,
+/// which REPRODUCES DotnetRunner.scala's unzip, lookup, chmod and start; no Spark or JVM here) attaches the bundle
+/// against the Microsoft.Spark stand-in (exact 2.3.1 signatures, simulated JVM).
+/// </summary>
+public class DriverArchiveTests
+{
+    private const string Rid = "linux-x64";
+
+    [Fact]
+    public void Publish_writes_a_content_addressed_driver_archive_that_a_driver_started_by_DotnetRunner_attaches_from()
+    {
+        var p = Scenarios.SparkDriverApp("driver-archive");
+        var folder = p.PathOf($"App/bin/Release/net8.0/{Rid}/spark-driver");
+
+        var first = p.Run("publish", "App/App.csproj", "-r", Rid, "--self-contained", "false").AssertSuccess();
+        var archive = Assert.Single(Directory.GetFiles(folder));
+        Assert.Matches(@"^App\.driver-[0-9a-f]{16}\.zip$", Path.GetFileName(archive));
+        Assert.Contains("driver archive -> " + archive, first.Output);
+        var entries = Bundle.Entries(archive);
+        var bundle = new Bundle(p.PathOf($"App/bin/Release/net8.0/{Rid}/spark-bundle"));
+        Assert.Contains("App", entries);                                  // the apphost DotnetRunner runs
+        Assert.Contains("App.dll", entries);
+        Assert.Contains("App.runtimeconfig.json", entries);
+        Assert.Contains("App.deps.json", entries);
+        Assert.Contains("Lib.dll", entries);
+        Assert.Contains("spark-bundle/" + bundle.AppArchive, entries);     // the bundle, where the shim looks for it
+        Assert.Contains("spark-bundle/" + bundle.DependencyArchive, entries);
+        Assert.DoesNotContain(entries, e => e.Contains("spark-driver"));
+        var bytes = File.ReadAllBytes(archive);
+        var stamp = File.GetLastWriteTimeUtc(archive);
+
+        // Nothing changed: the same name, the file not rewritten, no temporary file left.
+        Thread.Sleep(50);
+        var again = p.Run("publish", "App/App.csproj", "-r", Rid, "--self-contained", "false").AssertSuccess();
+        Assert.Equal(new[] { archive }, Directory.GetFiles(folder));
+        Assert.Equal(stamp, File.GetLastWriteTimeUtc(archive));
+        Assert.Contains("unchanged", again.Output);
+
+        // DotnetRunner with the archive's path (standalone cluster mode: copied into the driver's working folder).
+        var host = Path.Combine(p.Root, "driver-host");
+        var run = DriverRun.From(DotnetRunnerHarness.Run(new[] { archive, "App", "session" }, host,
+            new Dictionary<string, string> { ["spark.master"] = "yarn" }, Path.Combine(p.Root, "cache")));
+        Assert.True(run.Process.ExitCode == 0, run.Process.ToString());
+        // The shim found and checked the bundle next to the unpacked app (a missing one is SSHIP1001, exit 3).
+        Assert.True(File.Exists(Path.Combine(host, Path.GetFileNameWithoutExtension(archive), "spark-bundle", bundle.AppArchive)));
+        string app = bundle.AppArchive[..^4], deps = bundle.DependencyArchive![..^4];
+        var archives = run["ARCHIVES"].Split(',');
+        Assert.Equal(2, archives.Length);
+        Assert.EndsWith($"/{bundle.AppArchive}#{app}", archives[0]);
+        Assert.EndsWith($"/{bundle.DependencyArchive}#{deps}", archives[1]);
+        Assert.Equal($"./{app},./{deps}", run["UDFENV"]);
+        Assert.Equal("0", run["ADDARCHIVE"]);
+
+        // A code edit: a new name; the earlier archive is kept (SparkBundleRetainCount) and listed for clean.
+        p.Edit("Lib/TextUdfs.cs", "\"|v1\"", "\"|v2\"");
+        p.Run("publish", "App/App.csproj", "-r", Rid, "--self-contained", "false").AssertSuccess();
+        var names = Directory.GetFiles(folder).Select(Path.GetFileName).ToList();
+        Assert.Equal(2, names.Count);
+        Assert.Contains(Path.GetFileName(archive), names);
+        Assert.Equal(bytes, File.ReadAllBytes(archive));
+
+        // dotnet clean removes what publish wrote there, and nothing else.
+        File.WriteAllText(Path.Combine(folder, "mine.txt"), "not SparkShip's");
+        p.Run("clean", "App/App.csproj", "-c", "Release", "-r", Rid).AssertSuccess();
+        Assert.Equal(new[] { "mine.txt" }, Directory.GetFiles(folder).Select(Path.GetFileName));
+    }
+
+    [Fact]
+    public void A_publish_whose_apphost_is_not_for_the_cluster_writes_no_driver_archive_and_says_so()
+    {
+        var p = Scenarios.SparkDriverApp("driver-archive-rid", extraAppProperties: "<SparkClusterRuntimeIdentifier>linux-arm64</SparkClusterRuntimeIdentifier>");
+
+        var publish = p.Run("publish", "App/App.csproj").AssertSuccess();
+
+        Assert.Single(publish.Diagnostics("SSHIP0018"));
+        Assert.False(Directory.Exists(p.PathOf("App/bin/Release/net8.0/spark-driver")));
+    }
+
+    // The printed cluster-mode command, run as printed where that is reproducible here: YARN's --files are
+    // localized into the application master's working folder (copied there), a SparkDeployBaseUri is "downloaded"
+    // from a local folder standing for the bucket; then DotnetRunner's arguments go to the harness.
+    [Theory]
+    [InlineData("yarn", "")]
+    [InlineData("spark://master:7077", "")]
+    [InlineData("yarn", "hdfs:///apps/driver")]
+    [InlineData("spark://master:7077", "hdfs:///apps/driver")]
+    [InlineData("k8s://https://k8s:6443", "s3a://bucket/apps/")]
+    public void The_cluster_mode_command_names_the_driver_archive_and_the_apphost_and_runs_as_printed(string master, string baseUri)
+    {
+        var p = Scenarios.SparkDriverApp("driver-submit-" + new string(master.Where(char.IsLetter).ToArray()) + (baseUri.Length > 0 ? "-uri" : ""));
+        var args = new List<string> { "-t:SparkSubmitCommand", "-p:SparkMaster=" + master, "-p:SparkDeployMode=cluster", "-p:SparkSubmitAppArguments=session" };
+        if (baseUri.Length > 0) args.Add("-p:SparkDeployBaseUri=" + baseUri);
+
+        var build = p.Build("App/App.csproj", args.ToArray()).AssertSuccess();
+
+        var archive = Assert.Single(Directory.GetFiles(p.PathOf("App/bin/Debug/net8.0/spark-driver")));
+        var name = Path.GetFileName(archive);
+        var output = build.Output;
+        var command = CommandIn(output);
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        int jarAt = words.FindIndex(w => w.Contains("microsoft-spark-3-5_2.12-2.3.1.jar"));
+        Assert.True(jarAt > 0, command);
+        var runnerArgs = words.Skip(jarAt + 1).ToList();
+        Assert.Equal("App", runnerArgs[1]);
+        Assert.Equal("session", runnerArgs[2]);
+        Assert.DoesNotContain("<", command);                                  // nothing left to fill in
+        Assert.DoesNotContain("dotnet ", command);
+        var host = Path.Combine(p.Root, "driver-host");
+        Directory.CreateDirectory(host);
+        var bucket = Path.Combine(p.Root, "bucket");
+        if (baseUri.Length > 0)
+        {
+            Assert.Equal(baseUri.TrimEnd('/') + "/" + name, runnerArgs[0]);
+            Assert.DoesNotContain("--files", command);
+            Assert.Contains($"# upload to {baseUri}: {archive}", output);
+            if (master.StartsWith("k8s")) Assert.StartsWith(baseUri.TrimEnd('/') + "/microsoft-spark-", words[jarAt]);
+            Directory.CreateDirectory(bucket);
+            File.Copy(archive, Path.Combine(bucket, name));                  // what the user uploads
+        }
+        else if (master == "yarn")
+        {
+            Assert.Equal(name, runnerArgs[0]);
+            Assert.Equal(archive, words[words.IndexOf("--files") + 1]);
+            File.Copy(archive, Path.Combine(host, name));                    // YARN localizes --files there
+            Assert.Empty(build.Diagnostics("SSHIP0019"));
+        }
+        else
+        {
+            Assert.Equal(archive, runnerArgs[0]);
+            Assert.Single(build.Diagnostics("SSHIP0019"));                  // only where the driver's host sees the path
+        }
+
+        var run = DriverRun.From(DotnetRunnerHarness.Run(runnerArgs, host, new Dictionary<string, string> { ["spark.master"] = master },
+            Path.Combine(p.Root, "cache"), uri => Path.Combine(bucket, Path.GetFileName(new Uri(uri).AbsolutePath))));
+        Assert.True(run.Process.ExitCode == 0, run.Process.ToString());
+        var layers = Bundle.Entries(archive).Where(e => e.StartsWith("spark-bundle/")).Select(e => e["spark-bundle/".Length..]).OrderBy(e => e.Contains(".deps-")).ToList();
+        Assert.Equal(2, layers.Count);
+        Assert.True(File.Exists(Path.Combine(host, name[..^4], "spark-bundle", layers[0])));   // unpacked as DotnetRunner does
+        var archives = run["ARCHIVES"].Split(',');
+        Assert.Equal(layers.Select(l => $"/{l}#{l[..^4]}"), archives.Select(a => a[a.LastIndexOf('/')..]));
+    }
+
+    [Fact]
+    public void A_deploy_base_uri_that_DotnetRunner_cannot_download_from_is_refused()
+    {
+        var p = Scenarios.SparkDriverApp("driver-submit-bad-uri");
+
+        var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=yarn", "-p:SparkDeployMode=cluster", "-p:SparkDeployBaseUri=file:///shared/apps");
+
+        build.AssertFailure();
+        Assert.Contains(build.Diagnostics("SSHIP0009"), d => d.Contains("SparkDeployBaseUri"));
+    }
+
+    private static string CommandIn(string output)
+    {
+        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
+        int start = lines.FindIndex(l => l.StartsWith("spark-submit"));
+        Assert.True(start >= 0, "no spark-submit command in the output:\n" + output);
+        var command = new List<string>();
+        for (int i = start; i < lines.Count; i++)
+        {
+            command.Add(lines[i].TrimEnd('\\').Trim());
+            if (!lines[i].EndsWith("\\")) break;
+        }
+        return string.Join(" ", command);
+    }
+}
