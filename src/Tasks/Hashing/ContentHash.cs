@@ -28,15 +28,5 @@ public static class ContentHash
 
     public static string OfBytes(byte[] bytes) => ToHex(XxHash128.Hash(bytes));
 
-    internal static string ToHex(byte[] bytes)
-    {
-        var chars = new char[bytes.Length * 2];
-        const string digits = "0123456789abcdef";
-        for (int i = 0; i < bytes.Length; i++)
-        {
-            chars[2 * i] = digits[bytes[i] >> 4];
-            chars[2 * i + 1] = digits[bytes[i] & 0xF];
-        }
-        return new string(chars);
-    }
+    internal static string ToHex(byte[] bytes) => SparkShip.Runtime.SparkBundleChecksum.Hex(bytes);
 }

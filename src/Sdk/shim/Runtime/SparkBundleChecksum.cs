@@ -60,7 +60,8 @@ namespace SparkShip.Runtime
             return manifest[ManifestValueOffset + HexLength] == (byte)'"';
         }
 
-        private static string Hex(byte[] bytes)
+        /// <summary>Lowercase hex; also the task assembly's (ContentHash), where this file is linked.</summary>
+        internal static string Hex(byte[] bytes)
         {
             var chars = new char[bytes.Length * 2];
             const string digits = "0123456789abcdef";
