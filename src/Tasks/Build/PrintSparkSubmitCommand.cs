@@ -33,12 +33,16 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
     public string DriverExecutable { get; set; } = "";
     /// <summary>SparkDeployBaseUri: where the user uploads the driver archive.</summary>
     public string DeployBaseUri { get; set; } = "";
+    /// <summary>SparkWorkerArchive as the build checked it (a full local path or a URI), or empty.</summary>
+    public string WorkerArchive { get; set; } = "";
+    public string WorkerArchiveVersion { get; set; } = "";
 
     protected override void ExecuteCore()
     {
         string command;
         var archives = Archives.Select(a => a.GetMetadata("FullPath")).ToList();
         var localFolders = new List<string>();
+        var localWorker = "";
         if (IncludeArchives && SparkConventions.Classify(Master) == SparkMasterKind.Local)
         {
             // A local master's executors search absolute folders only (spark-facts §4): unpack the layers here, as the
@@ -53,6 +57,17 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
                     return;
                 }
                 localFolders.Add(folder);
+            }
+            // The worker archive too, as the shim does in the user cache: the command's DOTNET_WORKER_DIR names it.
+            if (WorkerArchive.Length > 0 && SparkWorkerRelease.IsLocal(WorkerArchive))
+            {
+                localWorker = Path.Combine(LocalFolderRoot, SparkWorkerRelease.AliasOf(SparkWorkerRelease.FileNameOf(WorkerArchive)));
+                try { FlatBundleCache.Ensure(SparkWorkerRelease.LocalPath(WorkerArchive), localWorker, SparkWorkerRelease.Extract, SparkWorkerRelease.EntryNames); }
+                catch (SparkBundleException e)
+                {
+                    Report(Diagnostics.WriteFailed(localWorker, e.InnerException?.Message ?? e.Message));
+                    return;
+                }
             }
             RemoveFlatCopiesOfArchivesNoLongerKept();
         }
@@ -81,6 +96,9 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
                 DriverArchive = DriverArchive.Length > 0 ? DriverArchive : null,
                 DriverExecutable = DriverExecutable,
                 DeployBaseUri = DeployBaseUri,
+                WorkerArchive = WorkerArchive,
+                WorkerArchiveVersion = WorkerArchiveVersion,
+                LocalWorkerFolder = localWorker,
             };
             if (SparkSubmitCommandBuilder.ShippingOf(options) == DriverArchiveShipping.LocalPath)
                 Report(Diagnostics.DriverArchiveOnlyWhereThePathIsSeen(Master, Path.GetFullPath(DriverArchive)));

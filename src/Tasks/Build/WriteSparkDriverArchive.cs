@@ -18,6 +18,9 @@ public sealed class WriteSparkDriverArchive : SparkShipTask
     [Required] public string HashCacheFile { get; set; } = "";
     /// <summary>The apphost's file name, which DotnetRunner finds and runs.</summary>
     [Required] public string Executable { get; set; } = "";
+    /// <summary>The layers' paths in the publish output (SparkBundleDir/name); the dependency layer's empty without one.</summary>
+    public string AppLayerEntry { get; set; } = "";
+    public string DependencyLayerEntry { get; set; } = "";
     public int RetainCount { get; set; } = 3;
     public string ProjectName { get; set; } = "";
 
@@ -34,6 +37,8 @@ public sealed class WriteSparkDriverArchive : SparkShipTask
             Files = Files.Select(f => (f.GetMetadata("RelativePath"), f.GetMetadata("FullPath"))).ToList(),
             Executable = Executable,
             SdkVersion = SdkVersion,
+            AppLayerEntry = AppLayerEntry,
+            DependencyLayerEntry = DependencyLayerEntry,
             RetainCount = RetainCount,
         });
         cache.Save();
@@ -42,6 +47,9 @@ public sealed class WriteSparkDriverArchive : SparkShipTask
         ArchivePath = result.ArchivePath;
         Log.LogMessage(MessageImportance.High,
             $"  {ProjectName} driver archive -> {result.ArchivePath} ({result.FileCount} files, {Diagnostics.FormatSize(result.Size)}{(result.Written ? "" : ", unchanged")})");
+        Log.LogMessage(MessageImportance.Normal, result.DependencyFilesCarried
+            ? $"SparkShip: the driver archive carries the dependency layer's files itself, and the executors get it in the layer's place{(result.DependencyLayerNote.Length > 0 ? " (" + result.DependencyLayerNote + ")" : "")}."
+            : $"SparkShip: the driver archive holds the dependency layer archive ({result.DependencyLayerNote}).");
     }
 
     protected override Diagnostic Describe(Exception e)

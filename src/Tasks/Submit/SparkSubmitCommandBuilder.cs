@@ -45,8 +45,15 @@ public sealed class SparkSubmitOptions
     /// --files) or named by its absolute path (standalone: the driver's host must see it).
     /// </summary>
     public string DeployBaseUri { get; set; } = "";
-    // The worker archive (SparkWorkerArchive, issue 11 item 2) joins here: its --archives entry and the driver's
-    // DOTNET_WORKER_DIR, through DriverEnvironmentConf like the search path. Not wired yet.
+    /// <summary>SparkWorkerArchive as the build checked it (a full local path or a URI), or empty.</summary>
+    public string WorkerArchive { get; set; } = "";
+    /// <summary>The worker's version in it (its Microsoft.Spark.Worker-&lt;version&gt;/ folder).</summary>
+    public string WorkerArchiveVersion { get; set; } = "";
+    /// <summary>
+    /// For a local master with <see cref="IncludeArchives"/>: the worker archive unpacked on this machine (the folder
+    /// holding Microsoft.Spark.Worker-&lt;version&gt;/), or empty.
+    /// </summary>
+    public string LocalWorkerFolder { get; set; } = "";
 }
 
 /// <summary>Where a cluster-mode driver archive comes from, as the printed command ships it.</summary>
@@ -121,22 +128,53 @@ public static class SparkSubmitCommandBuilder
         lines.Add("--master " + Quote(o.Master));
         if (!local) lines.Add("--deploy-mode " + (cluster ? "cluster" : "client"));
 
+        bool worker = o.WorkerArchive.Length > 0;
+        var workerAlias = worker ? SparkWorkerRelease.AliasOf(SparkWorkerRelease.FileNameOf(o.WorkerArchive)) : "";
+        var workerLocal = worker && SparkWorkerRelease.IsLocal(o.WorkerArchive);
+        var uploads = new List<string>();
         if (o.IncludeArchives && o.Archives.Count > 0 && local)
         {
             if (o.LocalFolders.Count != o.Archives.Count)
                 throw new ArgumentException("A local master needs the bundle's layers unpacked on this machine: one folder per archive.");
             // spark-submit's environment is the driver's, which copies the variable into every UDF (spark-facts §2).
             envPrefix = SparkConventions.SearchPathVariable + "=" + Quote(string.Join(",", o.LocalFolders));
+            if (o.LocalWorkerFolder.Length > 0)
+                envPrefix += " " + SparkWorkerRelease.DirectoryVariable + "=" + Quote(Path.Combine(o.LocalWorkerFolder, SparkWorkerRelease.FolderName(o.WorkerArchiveVersion)));
         }
-        else if (o.IncludeArchives && o.Archives.Count > 0)
+        else if (!local)
         {
-            var aliases = o.Archives.Select(a => SparkBundleNames.AliasOf(Path.GetFileName(a))).ToList();
-            lines.Add("--archives " + Quote(string.Join(",", o.Archives.Select((a, i) => SparkConventions.ArchiveUri(a) + "#" + aliases[i]))));
-            // The driver copies its own DOTNET_ASSEMBLY_SEARCH_PATHS into every UDF: set it where the driver runs.
-            var value = string.Join(",", aliases.Select(SparkConventions.ClusterSearchPathEntry));
+            // --archives: the layers when asked for (the shim does not run), and the worker archive where the driver
+            // cannot reach the local file the build checked (cluster deploy mode) or the shim does not register it.
+            var shipped = new List<string>();
+            var driverEnvironment = new List<string>();
+            if (o.IncludeArchives && o.Archives.Count > 0)
+            {
+                var aliases = o.Archives.Select(a => SparkBundleNames.AliasOf(Path.GetFileName(a))).ToList();
+                shipped.AddRange(o.Archives.Select((a, i) => SparkConventions.ArchiveUri(a) + "#" + aliases[i]));
+                // The driver copies its own DOTNET_ASSEMBLY_SEARCH_PATHS into every UDF: set it where the driver runs.
+                driverEnvironment.Add(SparkConventions.SearchPathVariable + "=" + string.Join(",", aliases.Select(SparkConventions.ClusterSearchPathEntry)));
+            }
+            if (worker && (o.IncludeArchives || (shipping != DriverArchiveShipping.None && workerLocal)))
+            {
+                string uri;
+                if (workerLocal && shipping == DriverArchiveShipping.FromBaseUri)
+                {
+                    uri = UnderBaseUri(o.DeployBaseUri, Uri.EscapeDataString(SparkWorkerRelease.FileNameOf(o.WorkerArchive)));
+                    uploads.Add(SparkWorkerRelease.LocalPath(o.WorkerArchive));
+                }
+                else uri = SparkWorkerRelease.Uri(o.WorkerArchive);
+                shipped.Add(uri + "#" + workerAlias);
+                // The shim sets it itself; without the shim the command must.
+                if (o.IncludeArchives)
+                    driverEnvironment.Add(SparkWorkerRelease.DirectoryVariable + "=" + SparkWorkerRelease.ClusterDirectory(workerAlias, o.WorkerArchiveVersion));
+            }
+            if (shipped.Count > 0) lines.Add("--archives " + Quote(string.Join(",", shipped)));
             var driverEnv = DriverEnvironmentConf(o.Master, cluster);
-            if (driverEnv != null) lines.Add("--conf " + Quote(driverEnv + SparkConventions.SearchPathVariable + "=" + value));
-            else envPrefix = SparkConventions.SearchPathVariable + "=" + value;
+            foreach (var variable in driverEnvironment)
+            {
+                if (driverEnv != null) lines.Add("--conf " + Quote(driverEnv + variable));
+                else envPrefix = (envPrefix == null ? "" : envPrefix + " ") + variable;
+            }
         }
 
         // Cluster deploy mode runs the driver on the cluster: DotnetRunner unzips the driver archive into
@@ -170,6 +208,7 @@ public static class SparkSubmitCommandBuilder
             // What the user uploads, as comment lines a shell ignores: the command names them under the base URI.
             command.Append("# upload to ").Append(o.DeployBaseUri).Append(": ").Append(Quote(Path.GetFullPath(o.DriverArchive!)));
             if (o.Master.StartsWith("k8s://", StringComparison.Ordinal)) command.Append(' ').Append(Quote(o.JarPath ?? JarName(o.SparkVersion, o.MicrosoftSparkVersion)));
+            foreach (var upload in uploads) command.Append(' ').Append(Quote(upload));
             command.Append('\n');
         }
         if (envPrefix != null) command.Append(envPrefix).Append(' ');

@@ -31,7 +31,12 @@ public class DriverArchiveTests
         Assert.Contains("App.deps.json", entries);
         Assert.Contains("Lib.dll", entries);
         Assert.Contains("spark-bundle/" + bundle.AppArchive, entries);     // the bundle, where the shim looks for it
-        Assert.Contains("spark-bundle/" + bundle.DependencyArchive, entries);
+        // The dependency files once: the publish holds each at its layer path (a publish for the cluster's runtime
+        // flattens natives as the layer does), so the layer archive is left out and the driver archive stands in.
+        Assert.DoesNotContain("spark-bundle/" + bundle.DependencyArchive, entries);
+        var depsFiles = Bundle.Entries(bundle.PathOf(bundle.DependencyArchive!));
+        Assert.Contains("libe_sqlite3.so", depsFiles);
+        Assert.All(depsFiles, f => Assert.Contains(f, entries));
         Assert.DoesNotContain(entries, e => e.Contains("spark-driver"));
         var bytes = File.ReadAllBytes(archive);
         var stamp = File.GetLastWriteTimeUtc(archive);
@@ -50,13 +55,21 @@ public class DriverArchiveTests
         Assert.True(run.Process.ExitCode == 0, run.Process.ToString());
         // The shim found and checked the bundle next to the unpacked app (a missing one is SSHIP1001, exit 3).
         Assert.True(File.Exists(Path.Combine(host, Path.GetFileNameWithoutExtension(archive), "spark-bundle", bundle.AppArchive)));
-        string app = bundle.AppArchive[..^4], deps = bundle.DependencyArchive![..^4];
+        string app = bundle.AppArchive[..^4], driver = Path.GetFileNameWithoutExtension(archive);
         var archives = run["ARCHIVES"].Split(',');
         Assert.Equal(2, archives.Length);
         Assert.EndsWith($"/{bundle.AppArchive}#{app}", archives[0]);
-        Assert.EndsWith($"/{bundle.DependencyArchive}#{deps}", archives[1]);
-        Assert.Equal($"./{app},./{deps}", run["UDFENV"]);
+        Assert.EndsWith($"/{driver}.zip#{driver}", archives[1]);   // the zip DotnetRunner unpacked, served by the driver
+        Assert.Equal($"./{app},./{driver}", run["UDFENV"]);
         Assert.Equal("0", run["ADDARCHIVE"]);
+
+        // An executor unpacks what the driver registered (the app layer, the driver archive) into ./<alias> and the
+        // worker's lookup rules (WorkerHarness) find the UDF, its packages and SQLite's native library in them.
+        var executor = Directory.CreateDirectory(Path.Combine(p.Root, "executor-1")).FullName;
+        FakeWorkerRelease.UnpackAsExecutor(executor, archives, new[] { Path.Combine(host, driver, "spark-bundle", bundle.AppArchive), Path.Combine(host, driver + ".zip") });
+        var udf = Harness.Run(p, run["UDFENV"], "Lib.dll", "Lib.TextUdfs", "Describe", "hello_world", cwd: executor);
+        Assert.True(udf.ExitCode == 0, udf.ToString());
+        Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
 
         // A code edit: a new name; the earlier archive is kept (SparkBundleRetainCount) and listed for clean.
         p.Edit("Lib/TextUdfs.cs", "\"|v1\"", "\"|v2\"");
@@ -146,11 +159,15 @@ public class DriverArchiveTests
         var run = DriverRun.From(DotnetRunnerHarness.Run(runnerArgs, host, new Dictionary<string, string> { ["spark.master"] = master },
             Path.Combine(p.Root, "cache"), uri => Path.Combine(bucket, Path.GetFileName(new Uri(uri).AbsolutePath))));
         Assert.True(run.Process.ExitCode == 0, run.Process.ToString());
-        var layers = Bundle.Entries(archive).Where(e => e.StartsWith("spark-bundle/")).Select(e => e["spark-bundle/".Length..]).OrderBy(e => e.Contains(".deps-")).ToList();
-        Assert.Equal(2, layers.Count);
-        Assert.True(File.Exists(Path.Combine(host, name[..^4], "spark-bundle", layers[0])));   // unpacked as DotnetRunner does
+        // This publish is portable (the build's own, no -r): SQLite's native library is under runtimes/linux-x64/native/
+        // for the driver, and added at the root, its layer path, for the executors; the layer archive is left out.
+        var entries = Bundle.Entries(archive);
+        var app = Assert.Single(entries, e => e.StartsWith("spark-bundle/"))["spark-bundle/".Length..];
+        Assert.Contains("runtimes/linux-x64/native/libe_sqlite3.so", entries);
+        Assert.Contains("libe_sqlite3.so", entries);
+        Assert.True(File.Exists(Path.Combine(host, name[..^4], "spark-bundle", app)));   // unpacked as DotnetRunner does
         var archives = run["ARCHIVES"].Split(',');
-        Assert.Equal(layers.Select(l => $"/{l}#{l[..^4]}"), archives.Select(a => a[a.LastIndexOf('/')..]));
+        Assert.Equal(new[] { $"/{app}#{app[..^4]}", $"/{name}#{name[..^4]}" }, archives.Select(a => a[a.LastIndexOf('/')..]));
     }
 
     [Fact]

@@ -48,6 +48,13 @@ namespace SparkShip.Runtime
         /// <summary>The user's spark.archives with ours appended (theirs kept; an alias already there is not added again).</summary>
         public string CombineArchives(string existing) => Append(existing, ArchivesToRegister, SparkBundleNames.AliasOfSpec);
 
+        /// <summary>
+        /// The aliases a submission ships, from its spark.archives and spark.yarn.dist.archives values (YARN's
+        /// --archives): the executors get those from the cluster manager, so the shim does not register them again.
+        /// </summary>
+        public static HashSet<string> SubmittedAliases(params string[] values) =>
+            new HashSet<string>(values.SelectMany(Split).Select(SparkBundleNames.AliasOfSpec), StringComparer.Ordinal);
+
         /// <summary>True if a comma-separated value already holds every entry of ours (attaching twice does nothing).</summary>
         public bool IsAttached(string searchPath) =>
             SearchPathEntries.All(e => Split(searchPath).Contains(e, StringComparer.Ordinal));
@@ -80,8 +87,9 @@ namespace SparkShip.Runtime
                 string workerDirectory = null;
                 if (bundle.Worker != null)
                 {
-                    // The worker archive like the layers: Spark unpacks it into ./<alias> of every executor.
-                    archives.Add(bundle.Worker.ArchiveSpec);
+                    // The worker archive like the layers: Spark unpacks it into ./<alias> of every executor (unless
+                    // the submission ships it already: registering it again would name a file this host may not have).
+                    if (!bundle.Worker.ShippedBySubmission) archives.Add(bundle.Worker.ArchiveSpec);
                     workerDirectory = SparkWorkerRelease.ClusterDirectory(bundle.Worker.Alias, bundle.Worker.Version);
                 }
                 return new SparkAttachPlan(kind, archives,

@@ -24,6 +24,11 @@ namespace SparkShip.Runtime
         public long Size { get; }
         public DateTime LastWriteTimeUtc { get; }
         public string Alias => SparkBundleNames.AliasOf(Name);
+        /// <summary>
+        /// The driver archive standing in for the dependency layer: a driver started by DotnetRunner from a driver
+        /// archive whose publish already holds every dependency file, at its layer path (see DriverArchiveWriter).
+        /// </summary>
+        public bool IsDriverArchive => SparkBundleNames.LayerOf(Name) == SparkBundleNames.DriverLayer;
     }
 
     internal sealed class VerifiedBundle
@@ -42,9 +47,11 @@ namespace SparkShip.Runtime
     /// <summary>The worker archive the build checked: a local file (found again here) or a URI Spark fetches itself.</summary>
     internal sealed class VerifiedWorkerArchive
     {
-        public VerifiedWorkerArchive(string spec, string version, string localPath, long size = 0, DateTime lastWriteTimeUtc = default)
+        public VerifiedWorkerArchive(string spec, string version, string localPath, long size = 0, DateTime lastWriteTimeUtc = default,
+            bool shippedBySubmission = false)
         {
             Spec = spec; Version = version; LocalPath = localPath; Size = size; LastWriteTimeUtc = lastWriteTimeUtc;
+            ShippedBySubmission = shippedBySubmission;
         }
         public string Spec { get; }
         public string Version { get; }
@@ -52,6 +59,11 @@ namespace SparkShip.Runtime
         public string LocalPath { get; }
         public long Size { get; }
         public DateTime LastWriteTimeUtc { get; }
+        /// <summary>
+        /// The submission already ships an archive under this alias (the printed cluster-mode command's --archives):
+        /// not registered again, and the local file of the build need not exist where this driver runs.
+        /// </summary>
+        public bool ShippedBySubmission { get; }
         public string FileName => SparkWorkerRelease.FileNameOf(Spec);
         public string Alias => SparkWorkerRelease.AliasOf(FileName);
         /// <summary>What spark.archives gets: "uri#alias".</summary>
@@ -76,7 +88,9 @@ namespace SparkShip.Runtime
         public static VerifiedBundle Verify(SparkBundleInfo info) => Verify(info, null);
 
         /// <param name="cacheRoot">The user cache root (FlatBundleCache.DefaultRoot) where verdicts are kept; null: no cache.</param>
-        public static VerifiedBundle Verify(SparkBundleInfo info, string cacheRoot)
+        /// <param name="submittedAliases">Aliases of the archives the submission itself ships (spark.archives,
+        /// spark.yarn.dist.archives): the worker archive among them need not be on this host.</param>
+        public static VerifiedBundle Verify(SparkBundleInfo info, string cacheRoot, ICollection<string> submittedAliases = null)
         {
             if (info.IsPlaceholder)
                 throw new SparkBundleException(SparkBundleException.PlaceholderBuild,
@@ -87,13 +101,20 @@ namespace SparkShip.Runtime
             {
                 var path = Path.Combine(info.BundleDirectory, name);
                 var file = new FileInfo(path);
+                if (!file.Exists && name == info.DependencyArchive && DriverArchiveOf(info) is FileInfo driver)
+                {
+                    // Started from a driver archive that carries the dependency files itself (written without the
+                    // layer, so that one submission ships them once): the executors get that archive instead.
+                    archives.Add(new VerifiedArchive(driver.Name, driver.FullName, driver.Length, driver.LastWriteTimeUtc));
+                    continue;
+                }
                 if (!file.Exists)
                     throw new SparkBundleException(SparkBundleException.MissingArchive,
                         $"the Spark bundle archive '{path}' is missing: the app was built with it, but it is not next to the app any more. " +
                         "Copy the whole output folder, including its '" + info.Directory + "' folder, or " + Rebuild);
                 archives.Add(new VerifiedArchive(name, path, file.Length, file.LastWriteTimeUtc));
             }
-            var bundle = new VerifiedBundle(info, archives, LocateWorker(info));
+            var bundle = new VerifiedBundle(info, archives, LocateWorker(info, submittedAliases));
 
             if (SparkBundleVerdictCache.Holds(cacheRoot, bundle)) return bundle;
             CheckContent(info, archives);
@@ -105,9 +126,12 @@ namespace SparkShip.Runtime
         /// The worker archive: a local one must still be where the build found it (its content was checked by the
         /// build; it is the user's download, not SparkShip's output, so it is not hashed on every start).
         /// </summary>
-        private static VerifiedWorkerArchive LocateWorker(SparkBundleInfo info)
+        private static VerifiedWorkerArchive LocateWorker(SparkBundleInfo info, ICollection<string> submittedAliases)
         {
             if (string.IsNullOrEmpty(info.WorkerArchive)) return null;
+            var alias = SparkWorkerRelease.AliasOf(SparkWorkerRelease.FileNameOf(info.WorkerArchive));
+            if (submittedAliases != null && submittedAliases.Contains(alias))
+                return new VerifiedWorkerArchive(info.WorkerArchive, info.WorkerArchiveVersion, null, shippedBySubmission: true);
             if (!SparkWorkerRelease.IsLocal(info.WorkerArchive))
                 return new VerifiedWorkerArchive(info.WorkerArchive, info.WorkerArchiveVersion, null);
             var path = SparkWorkerRelease.LocalPath(info.WorkerArchive);
@@ -115,8 +139,20 @@ namespace SparkShip.Runtime
             if (!file.Exists)
                 throw new SparkBundleException(SparkBundleException.MissingWorkerArchive,
                     $"the worker archive '{path}' (SparkWorkerArchive) is missing: the app was built with it, but it is not there any more. " +
-                    "Put the Microsoft.Spark.Worker release archive back at that path, or set SparkWorkerArchive to where it is now (a path or a URI the cluster can read) and rebuild.");
+                    "Put the Microsoft.Spark.Worker release archive back at that path, or set SparkWorkerArchive to where it is now (a path or a URI the cluster can read) and rebuild; " +
+                    "in cluster deploy mode, submit with the command the build prints (dotnet build -t:SparkSubmitCommand), which ships it.");
             return new VerifiedWorkerArchive(info.WorkerArchive, info.WorkerArchiveVersion, path, file.Length, file.LastWriteTimeUtc);
+        }
+
+        /// <summary>
+        /// The driver archive this app was unpacked from, if it was: DotnetRunner unzips "&lt;dir&gt;/&lt;name&gt;.zip" into
+        /// "&lt;dir&gt;/&lt;name&gt;/" and starts the apphost at its root, so the archive is the base folder's sibling.
+        /// </summary>
+        private static FileInfo DriverArchiveOf(SparkBundleInfo info)
+        {
+            var folder = Path.GetFullPath(info.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
+            var zip = new FileInfo(folder + ".zip");
+            return SparkBundleNames.LayerOf(zip.Name) == SparkBundleNames.DriverLayer && zip.Exists ? zip : null;
         }
 
         private static void CheckContent(SparkBundleInfo info, List<VerifiedArchive> archives)
@@ -151,7 +187,7 @@ namespace SparkShip.Runtime
                     if (archives.Count > 1)
                     {
                         depsLayer = Layer(manifest, SparkBundleNames.DependencyLayer, appPath);
-                        if (Text(depsLayer, "archive") != archives[1].Name || Text(depsLayer, "fingerprint") != info.DependencyFingerprint)
+                        if (Text(depsLayer, "archive") != info.DependencyArchive || Text(depsLayer, "fingerprint") != info.DependencyFingerprint)
                             throw new SparkBundleException(SparkBundleException.StaleArchive,
                                 $"the Spark bundle archive '{archives[1].FullPath}' does not belong to this build of the app. " + DeleteAndRebuild);
                     }
@@ -159,7 +195,9 @@ namespace SparkShip.Runtime
                 }
             });
 
-            if (archives.Count > 1)
+            if (archives.Count > 1 && archives[1].IsDriverArchive)
+                Guard(archives[1].FullPath, () => CheckDriverArchiveHoldsLayer(archives[1].FullPath, depsLayer));
+            else if (archives.Count > 1)
             {
                 var deps = archives[1];
                 long recordedSize = depsLayer.TryGetProperty("archiveSize", out var size) && size.ValueKind == JsonValueKind.Number && size.TryGetInt64(out var n) ? n : -1;
@@ -170,6 +208,26 @@ namespace SparkShip.Runtime
                 Guard(deps.FullPath, () => actual = SparkBundleChecksum.OfFile(deps.FullPath));
                 if (expected.Length == 0 || actual != expected)
                     throw Altered(deps.FullPath, $"it does not hold the bytes the build wrote (SHA-256 {actual}, the build wrote {(expected.Length == 0 ? "none" : expected)})");
+            }
+        }
+
+        // The executors get the driver archive in the dependency layer's place: every file of that layer must be in it,
+        // at its layer path, with its size (its entries are read from the zip's directory: no content is unpacked).
+        private static void CheckDriverArchiveHoldsLayer(string path, JsonElement layer)
+        {
+            using (var zip = ZipFile.OpenRead(path))
+            {
+                var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
+                foreach (var entry in zip.Entries) sizes[entry.FullName] = entry.Length;
+                foreach (var file in layer.GetProperty("files").EnumerateArray())
+                {
+                    var name = file.GetProperty("path").GetString();
+                    long size = file.GetProperty("size").GetInt64(), actual;
+                    if (!sizes.TryGetValue(name, out actual) || actual != size)
+                        throw new SparkBundleException(SparkBundleException.AlteredArchive,
+                            $"the driver archive '{path}' does not hold the dependency layer's '{name}' as the build wrote it ({size} bytes), " +
+                            "and the executors get their dependencies from it. Publish again and submit the new driver archive.");
+                }
             }
         }
 

@@ -24,6 +24,8 @@ namespace SparkShip.Runtime
         public const string SearchPathVariable = "DOTNET_ASSEMBLY_SEARCH_PATHS";
         /// <summary>Archives Spark unpacks into every executor's SparkFiles root (Spark 3.1+).</summary>
         public const string ArchivesProperty = "spark.archives";
+        /// <summary>Where spark-submit puts --archives on YARN (localized into every container by YARN itself).</summary>
+        public const string YarnArchivesProperty = "spark.yarn.dist.archives";
 
         /// <summary>An empty master is treated as local: a driver that sets none runs Spark's default, local[*].</summary>
         public static SparkMasterKind Classify(string master)

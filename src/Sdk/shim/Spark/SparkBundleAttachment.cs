@@ -103,8 +103,10 @@ namespace SparkShip
         private static SparkAttachPlan AttachTo(SparkSession session)
         {
             var context = session.SparkContext;
-            var plan = PrepareAttachPlan(context.GetConf().Get("spark.master", ""));
-            var listed = new HashSet<string>(context.ListArchives().Select(SparkBundleNames.AliasOfSpec), StringComparer.Ordinal);
+            var conf = context.GetConf();
+            var listed = SparkAttachPlan.SubmittedAliases(conf.Get(SparkConventions.ArchivesProperty, ""), conf.Get(SparkConventions.YarnArchivesProperty, ""));
+            listed.UnionWith(context.ListArchives().Select(SparkBundleNames.AliasOfSpec));
+            var plan = PrepareAttachPlan(conf.Get("spark.master", ""), listed);
             foreach (var archive in plan.ArchivesToRegister)
                 if (!listed.Contains(SparkBundleNames.AliasOfSpec(archive))) context.AddArchive(archive);
             SetSearchPath(plan);
@@ -125,22 +127,21 @@ namespace SparkShip
                     return;
                 }
                 IJvmBridge jvm = SparkEnvironment.JvmBridge;
-                var plan = PrepareAttachPlan(GetSystemProperty(jvm, "spark.master"));
+                var existing = GetSystemProperty(jvm, SparkConventions.ArchivesProperty);
+                var plan = PrepareAttachPlan(GetSystemProperty(jvm, "spark.master"),
+                    SparkAttachPlan.SubmittedAliases(existing, GetSystemProperty(jvm, SparkConventions.YarnArchivesProperty)));
                 if (plan.ArchivesToRegister.Count > 0)
-                {
-                    var existing = GetSystemProperty(jvm, SparkConventions.ArchivesProperty);
                     jvm.CallStaticJavaMethod("java.lang.System", "setProperty", SparkConventions.ArchivesProperty, plan.CombineArchives(existing));
-                }
                 SetSearchPath(plan);
                 _registered = plan;
             }
         }
 
         /// <summary>Verifies the bundle, plans the attach for the master and, for a local one, unpacks the flat copies.</summary>
-        private static SparkAttachPlan PrepareAttachPlan(string master)
+        private static SparkAttachPlan PrepareAttachPlan(string master, ICollection<string> submittedAliases)
         {
             var cacheRoot = FlatBundleCache.DefaultRoot();
-            var bundle = SparkBundleVerifier.Verify(CurrentBundle(), cacheRoot);
+            var bundle = SparkBundleVerifier.Verify(CurrentBundle(), cacheRoot, submittedAliases);
             var plan = SparkAttachPlanner.Create(bundle, master, cacheRoot);
             foreach (var folder in plan.LocalFolders) FlatBundleCache.Ensure(folder.Key, folder.Value);
             if (plan.LocalWorker != null)
