@@ -170,6 +170,77 @@ public class DriverArchiveTests
         Assert.Equal(new[] { $"/{app}#{app[..^4]}", $"/{name}#{name[..^4]}" }, archives.Select(a => a[a.LastIndexOf('/')..]));
     }
 
+    // SparkWorkerArchive in cluster deploy mode: the build checked a file on this machine, which the cluster's driver
+    // host does not have. The printed command ships it (--archives: YARN localizes it into every container; on
+    // Kubernetes it is named under SparkDeployBaseUri, uploaded with the driver archive), and the shim in the driver
+    // finds it among the submission's archives: not registered again, DOTNET_WORKER_DIR pointed into it.
+    [Theory]
+    [InlineData("yarn", "")]
+    [InlineData("k8s://https://k8s:6443", "s3a://bucket/apps/")]
+    public void A_cluster_mode_command_ships_the_worker_archive_and_the_UDFs_run_in_the_worker_it_brought(string master, string baseUri)
+    {
+        const string release = "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz", alias = "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        var p = Scenarios.SparkDriverApp("driver-worker-" + new string(master.Where(char.IsLetter).ToArray()),
+            extraAppProperties: $"<SparkWorkerArchive>../downloads/{release}</SparkWorkerArchive>");
+        FakeWorkerRelease.Write(p.PathOf("downloads"), "2.3.1", ".tar.gz");
+        var local = p.PathOf("downloads/" + release);
+        var args = new List<string> { "-t:SparkSubmitCommand", "-p:SparkMaster=" + master, "-p:SparkDeployMode=cluster", "-p:SparkSubmitAppArguments=session" };
+        if (baseUri.Length > 0) args.Add("-p:SparkDeployBaseUri=" + baseUri);
+
+        var build = p.Build("App/App.csproj", args.ToArray()).AssertSuccess();
+
+        var archive = Assert.Single(Directory.GetFiles(p.PathOf("App/bin/Debug/net8.0/spark-driver")));
+        var name = Path.GetFileName(archive);
+        var command = CommandIn(build.Output);
+        var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
+        var shipped = words[words.IndexOf("--archives") + 1];
+        var runnerArgs = words.Skip(words.FindIndex(w => w.Contains("microsoft-spark-3-5_2.12-2.3.1.jar")) + 1).ToList();
+        var host = Directory.CreateDirectory(Path.Combine(p.Root, "driver-host")).FullName;
+        var bucket = Directory.CreateDirectory(Path.Combine(p.Root, "bucket")).FullName;
+        Dictionary<string, string> properties;
+        if (baseUri.Length > 0)
+        {
+            Assert.Equal($"{baseUri}{release}#{alias}", shipped);
+            Assert.Contains($"# upload to {baseUri}: {archive}", build.Output);
+            Assert.Contains(local, build.Output.Split('\n').Single(l => l.Contains("# upload to")));   // on the upload line too
+            File.Copy(archive, Path.Combine(bucket, name));
+            properties = new() { ["spark.master"] = master, ["spark.archives"] = shipped };
+        }
+        else
+        {
+            Assert.Equal($"{new Uri(local).AbsoluteUri}#{alias}", shipped);   // spark-submit uploads it with the job
+            File.Copy(archive, Path.Combine(host, name));                      // --files, localized by YARN
+            properties = new() { ["spark.master"] = master, ["spark.yarn.dist.archives"] = shipped };
+        }
+        Assert.DoesNotContain("DOTNET_WORKER_DIR", command);   // the shim sets it in the driver
+        // The driver's host does not have this machine's download.
+        var elsewhere = Directory.CreateDirectory(Path.Combine(p.Root, "cluster-storage")).FullName;
+        File.Move(local, Path.Combine(elsewhere, release));
+
+        var run = DriverRun.From(DotnetRunnerHarness.Run(runnerArgs, host, properties, Path.Combine(p.Root, "cache"),
+            uri => Path.Combine(bucket, Path.GetFileName(new Uri(uri).AbsolutePath))));
+
+        Assert.True(run.Process.ExitCode == 0, run.Process.ToString());
+        Assert.Equal($"./{alias}/Microsoft.Spark.Worker-2.3.1", run["WORKERDIR"]);
+        var registered = run["ARCHIVES"].Split(',');
+        Assert.Equal(baseUri.Length > 0 ? 1 : 0, registered.Count(a => a.EndsWith("#" + alias)));   // never twice
+        var ours = registered.Where(a => !a.EndsWith("#" + alias)).ToList();
+        Assert.Equal(2, ours.Count);   // the app layer and the driver archive (the dependency files once)
+
+        // An executor: the cluster manager unpacked the worker archive, Spark the driver's archives; the driver's
+        // relative worker path resolves to the executable the archive brought, which runs the UDF.
+        var executor = Directory.CreateDirectory(Path.Combine(p.Root, "executor-1")).FullName;
+        var app = ours[0][(ours[0].LastIndexOf('/') + 1)..ours[0].IndexOf('#')];
+        FakeWorkerRelease.UnpackAsExecutor(executor, ours.Append(shipped),
+            new[] { Path.Combine(host, name[..^4], "spark-bundle", app), Path.Combine(host, name), Path.Combine(elsewhere, release) });
+        var udf = ProcessRunner.Run(Path.Combine(executor, run["WORKEREXE"]),
+            new[] { "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
+            executor, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = run["UDFENV"], ["DOTNET_ROLL_FORWARD"] = "Major" },
+            TimeSpan.FromMinutes(2));
+        Assert.True(udf.ExitCode == 0, udf.ToString());
+        Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
+    }
+
     [Fact]
     public void A_deploy_base_uri_that_DotnetRunner_cannot_download_from_is_refused()
     {
