@@ -178,6 +178,64 @@ public class SparkSubmitCommandBuilderTests
         Assert.Contains("App.driver-0123456789abcdef.zip App in.txt", command);
     }
 
+    private const string Worker = "/dl/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz";
+    private const string WorkerAlias = "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+
+    // SparkWorkerArchive, a file on this machine: in cluster deploy mode the driver's host cannot read it, so the
+    // command ships it (the shim in the driver finds its alias among the submission's archives and sets DOTNET_WORKER_DIR).
+    [Theory]
+    [InlineData("yarn", "", "file:///dl/" + "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz")]
+    [InlineData("spark://m:7077", "", "file:///dl/" + "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz")]
+    [InlineData("k8s://https://k:6443", "s3a://bucket/apps/", "s3a://bucket/apps/" + "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz")]
+    public void A_cluster_mode_command_ships_a_local_worker_archive_where_the_driver_cannot_read_it(string master, string baseUri, string uri)
+    {
+        var o = Cluster(master, baseUri);
+        o.WorkerArchive = Worker;
+        o.WorkerArchiveVersion = "2.3.1";
+        var command = SparkSubmitCommandBuilder.Build(o);
+
+        Assert.Contains($"--archives {uri}#{WorkerAlias}", command);
+        Assert.DoesNotContain("DOTNET_WORKER_DIR", command);   // the shim's
+        Assert.Equal(baseUri.Length > 0, command.Split('\n')[0].EndsWith(" " + Worker));   // what to upload
+    }
+
+    [Theory]
+    [InlineData("yarn", "client", false)]                 // client mode: the shim registers the local file, served by the driver
+    [InlineData("yarn", "cluster", true)]
+    public void A_worker_archive_uri_is_left_to_the_shim_and_a_local_one_to_the_shim_in_client_mode(string master, string mode, bool shipped)
+    {
+        var o = Cluster(master, mode: mode);
+        o.WorkerArchive = Worker;
+        o.WorkerArchiveVersion = "2.3.1";
+        Assert.Equal(shipped, SparkSubmitCommandBuilder.Build(o).Contains(WorkerAlias));
+        o.WorkerArchive = "hdfs:///w/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz";
+        Assert.DoesNotContain(WorkerAlias, SparkSubmitCommandBuilder.Build(o));
+    }
+
+    // Without the shim (IncludeArchives) the command carries what the shim would have done: the worker archive with
+    // the layers, and DOTNET_WORKER_DIR where the driver reads its environment; on a local master, its unpacked folder.
+    [Fact]
+    public void With_archives_the_command_carries_the_worker_archive_and_DOTNET_WORKER_DIR()
+    {
+        var o = Options("yarn", "cluster", includeArchives: true);
+        o.WorkerArchive = "hdfs:///w/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz";
+        o.WorkerArchiveVersion = "2.3.1";
+        var command = SparkSubmitCommandBuilder.Build(o);
+        Assert.Contains($"--archives file:///b/spark-bundle/App.app-1.zip#App.app-1,file:///b/spark-bundle/App.deps-2.zip#App.deps-2,{o.WorkerArchive}#{WorkerAlias}", command);
+        Assert.Contains($"--conf spark.yarn.appMasterEnv.DOTNET_WORKER_DIR=./{WorkerAlias}/Microsoft.Spark.Worker-2.3.1", command);
+
+        o = Options("spark://m:7077", "client", includeArchives: true);
+        o.WorkerArchive = Worker;
+        o.WorkerArchiveVersion = "2.3.1";
+        Assert.Contains($"DOTNET_WORKER_DIR=./{WorkerAlias}/Microsoft.Spark.Worker-2.3.1 spark-submit", SparkSubmitCommandBuilder.Build(o));
+
+        o = Options("local[*]", "client", includeArchives: true);
+        o.WorkerArchive = Worker;
+        o.WorkerArchiveVersion = "2.3.1";
+        o.LocalWorkerFolder = "/o/local/" + WorkerAlias;
+        Assert.Contains($" DOTNET_WORKER_DIR=/o/local/{WorkerAlias}/Microsoft.Spark.Worker-2.3.1 spark-submit", SparkSubmitCommandBuilder.Build(o));
+    }
+
     [Theory]
     [InlineData("", true)]
     [InlineData("hdfs:///apps/x/", true)]

@@ -76,4 +76,75 @@ public class DriverArchiveWriterTests
         Assert.Equal(("SSHIP0018", DiagnosticSeverity.Warning), (result.Diagnostics.Single().Code, result.Diagnostics.Single().Severity));
         Assert.False(Directory.Exists(request.OutputDirectory));
     }
+
+    // A publish with a dependency layer: the app layer's manifest lists the layer's files (path, size, content hash).
+    private static (TempFolder, DriverArchiveRequest) PublishedWithDependencies(string nativePath, string humanizerInPublish = "humanizer")
+    {
+        var t = Published();
+        var humanizer = t.Write("pkg/Humanizer.dll", "humanizer");
+        var native = t.Write("pkg/libe_sqlite3.so", "native");
+        var hashes = FileHashCache.Load(null);
+        var manifest = new BundleManifest { FormatVersion = 2, AssemblyName = "App" };
+        manifest.Layers.Add(new BundleManifest.Layer { Name = "app", Archive = "App.app-1.zip", Fingerprint = "1" });
+        var deps = new BundleManifest.Layer { Name = "deps", Archive = "App.deps-2.zip", Fingerprint = "2" };
+        deps.Files.Add(new BundleManifest.FileEntry("Humanizer.dll", 9, hashes.GetHash(humanizer)));
+        deps.Files.Add(new BundleManifest.FileEntry("libe_sqlite3.so", 6, hashes.GetHash(native)));
+        manifest.Layers.Add(deps);
+        var appLayer = t.Combine("bin/spark-bundle/App.app-1.zip");
+        File.Delete(appLayer);
+        using (var zip = ZipFile.Open(appLayer, ZipArchiveMode.Create))
+        using (var writer = new StreamWriter(zip.CreateEntry("sparkship-manifest.json").Open()))
+            writer.Write(manifest.ToJson());
+        t.Write("bin/spark-bundle/App.deps-2.zip", "the layer");
+        var request = Request(t);
+        request.AppLayerEntry = "spark-bundle/App.app-1.zip";
+        request.DependencyLayerEntry = "spark-bundle/App.deps-2.zip";
+        request.Files = request.Files.Concat(new[]
+        {
+            ("spark-bundle/App.deps-2.zip", t.Combine("bin/spark-bundle/App.deps-2.zip")),
+            ("Humanizer.dll", t.Write("publish/Humanizer.dll", humanizerInPublish)),
+            (nativePath, t.Write("publish/" + nativePath, "native")),
+        }).ToList();
+        return (t, request);
+    }
+
+    private static List<string> EntriesOf(string archive)
+    {
+        using var zip = ZipFile.OpenRead(archive);
+        return zip.Entries.Select(e => e.FullName).ToList();
+    }
+
+    [Fact]
+    public void A_publish_holding_every_dependency_file_at_its_layer_path_leaves_the_layer_archive_out()
+    {
+        var (_, request) = PublishedWithDependencies("libe_sqlite3.so");
+        var result = new DriverArchiveWriter(FileHashCache.Load(null)).Write(request);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.True(result.DependencyFilesCarried);
+        Assert.Equal(new[] { "App", "App.dll", "Humanizer.dll", "libe_sqlite3.so", "spark-bundle/App.app-1.zip" }, EntriesOf(result.ArchivePath));
+    }
+
+    [Fact]
+    public void A_dependency_file_the_publish_holds_elsewhere_is_added_at_its_layer_path()
+    {
+        var (_, request) = PublishedWithDependencies("runtimes/linux-x64/native/libe_sqlite3.so");
+        var result = new DriverArchiveWriter(FileHashCache.Load(null)).Write(request);
+
+        Assert.True(result.DependencyFilesCarried);
+        Assert.Equal(new[] { "App", "App.dll", "Humanizer.dll", "libe_sqlite3.so", "runtimes/linux-x64/native/libe_sqlite3.so", "spark-bundle/App.app-1.zip" },
+            EntriesOf(result.ArchivePath));
+    }
+
+    [Fact]
+    public void A_dependency_file_that_differs_in_the_publish_keeps_the_layer_archive_inside()
+    {
+        var (_, request) = PublishedWithDependencies("libe_sqlite3.so", humanizerInPublish: "another humanizer");
+        var result = new DriverArchiveWriter(FileHashCache.Load(null)).Write(request);
+
+        Assert.Empty(result.Diagnostics);
+        Assert.False(result.DependencyFilesCarried);
+        Assert.Contains("Humanizer.dll", result.DependencyLayerNote);
+        Assert.Contains("spark-bundle/App.deps-2.zip", EntriesOf(result.ArchivePath));
+    }
 }
