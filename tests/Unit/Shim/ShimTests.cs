@@ -324,13 +324,13 @@ public sealed class ShimTests : IDisposable
     }
 
     /// <summary>A real bundle written by the SDK's own writer: App.app-… (App.dll) and App.deps-… (Dep.dll, libdep.so).</summary>
-    private SparkBundleInfo WriteBundle()
+    private SparkBundleInfo WriteBundle(string baseName = "bin", string workerArchive = "")
     {
         var src = Directory.CreateDirectory(Path.Combine(_root, "src")).FullName;
         File.WriteAllText(Path.Combine(src, "App.dll"), AppContent);
         File.WriteAllText(Path.Combine(src, "Dep.dll"), "dependency");
         File.WriteAllText(Path.Combine(src, "libdep.so"), "native");
-        var baseDir = Directory.CreateDirectory(Path.Combine(_root, "bin")).FullName;
+        var baseDir = Directory.CreateDirectory(Path.Combine(_root, baseName)).FullName;
         var identity = new BundleIdentity
         {
             SdkVersion = "1.0.0", AssemblyName = "App", TargetFramework = "net8.0", Directory = "spark-bundle", ClusterRuntimeIdentifier = "linux-x64",
@@ -350,7 +350,73 @@ public sealed class ShimTests : IDisposable
             },
         });
         return new SparkBundleInfo(baseDir, identity.Directory, identity.AppArchive, identity.AppFingerprint,
-            identity.DependencyArchive, identity.DependencyFingerprint, SparkBundleNames.ManifestEntry, false);
+            identity.DependencyArchive, identity.DependencyFingerprint, SparkBundleNames.ManifestEntry, false, workerArchive, workerArchive.Length > 0 ? "2.3.1" : "");
+    }
+
+    // A driver started by DotnetRunner from a driver archive written without the dependency layer (the publish holds
+    // its files): <dir>/<name>.zip unpacked into <dir>/<name>/. The executors get that archive in the layer's place.
+    private SparkBundleInfo UnpackedDriver(params (string Name, string Content)[] entries)
+    {
+        const string name = "App.driver-00112233445566aa";
+        var info = WriteBundle(name);
+        File.Delete(Path.Combine(info.BundleDirectory, info.DependencyArchive));
+        using (var zip = ZipFile.Open(Path.Combine(_root, name + ".zip"), ZipArchiveMode.Create))
+            foreach (var (entry, content) in entries)
+                using (var w = new StreamWriter(zip.CreateEntry(entry).Open())) w.Write(content);
+        return info;
+    }
+
+    [Fact]
+    public void A_driver_unpacked_from_a_driver_archive_that_carries_the_dependency_files_gives_the_executors_that_archive()
+    {
+        var info = UnpackedDriver(("App", "ELF"), ("Dep.dll", "dependency"), ("libdep.so", "native"));
+
+        var bundle = SparkBundleVerifier.Verify(info);
+
+        Assert.Equal(new[] { info.AppArchive, "App.driver-00112233445566aa.zip" }, bundle.Archives.Select(a => a.Name));
+        Assert.True(bundle.Archives[1].IsDriverArchive);
+        var plan = SparkAttachPlanner.Create(bundle, "yarn", Path.Combine(_root, "cache"));
+        Assert.EndsWith("/App.driver-00112233445566aa.zip#App.driver-00112233445566aa", plan.ArchivesToRegister[1]);
+        Assert.Equal(new[] { "./App.app-0123456789abcdef", "./App.driver-00112233445566aa" }, plan.SearchPathEntries);
+    }
+
+    [Fact]
+    public void A_driver_archive_without_a_dependency_file_of_the_layer_is_refused_with_SSHIP1003()
+    {
+        var missing = UnpackedDriver(("App", "ELF"), ("Dep.dll", "dependency"));
+        var e = Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(missing));
+        Assert.Equal(SparkBundleException.AlteredArchive, e.Code);
+        Assert.Contains("libdep.so", e.Message);
+        Assert.Contains("App.driver-00112233445566aa.zip", e.Message);
+    }
+
+    [Fact]
+    public void Without_the_driver_archive_beside_it_a_missing_dependency_layer_is_SSHIP1001()
+    {
+        var info = WriteBundle("App.driver-00112233445566aa");   // named like one, but no zip beside it
+        File.Delete(Path.Combine(info.BundleDirectory, info.DependencyArchive));
+        Assert.Equal(SparkBundleException.MissingArchive, Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info)).Code);
+    }
+
+    // Cluster deploy mode: the printed command ships the worker archive (--archives), so the driver's host need not
+    // have the local file the build checked; the plan points DOTNET_WORKER_DIR into it and does not register it again.
+    [Fact]
+    public void A_worker_archive_the_submission_ships_need_not_be_on_the_drivers_host_and_is_not_registered_again()
+    {
+        const string alias = "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        var info = WriteBundle(workerArchive: Path.Combine(_root, "gone", alias + ".tar.gz"));
+        var submitted = SparkAttachPlan.SubmittedAliases("", $"hdfs:///staging/{alias}.tar.gz#{alias}");
+
+        var bundle = SparkBundleVerifier.Verify(info, null, submitted);
+
+        Assert.True(bundle.Worker!.ShippedBySubmission);
+        var plan = SparkAttachPlanner.Create(bundle, "yarn", Path.Combine(_root, "cache"));
+        Assert.Equal(2, plan.ArchivesToRegister.Count);   // the two layers, not the worker
+        Assert.DoesNotContain(plan.ArchivesToRegister, a => a.Contains(alias));
+        Assert.Equal($"./{alias}/Microsoft.Spark.Worker-2.3.1", plan.WorkerDirectory);
+        // Another alias shipped does not stand for it: the file is missing, SSHIP1008.
+        Assert.Equal(SparkBundleException.MissingWorkerArchive, Assert.Throws<SparkBundleException>(
+            () => SparkBundleVerifier.Verify(info, null, SparkAttachPlan.SubmittedAliases("hdfs:///w/other.tar.gz#other"))).Code);
     }
 }
 
