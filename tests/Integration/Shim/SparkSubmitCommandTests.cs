@@ -115,6 +115,47 @@ public class SparkSubmitCommandTests
         Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
     }
 
+    // SparkWorkerArchive with the automatic attach off: what the shim would do, the command does. Cluster master: the
+    // worker archive in --archives and DOTNET_WORKER_DIR relative to the executor's folder; local master: the archive
+    // unpacked under obj/ (like the layers) and DOTNET_WORKER_DIR absolute. The UDF runs in the worker the command names.
+    [Theory]
+    [InlineData("local[*]")]
+    [InlineData("yarn")]
+    public void Without_the_shim_the_printed_command_carries_the_worker_archive_and_DOTNET_WORKER_DIR(string master)
+    {
+        const string release = "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz", alias = "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        var p = Scenarios.SparkDriverApp("manual-worker-" + new string(master.Where(char.IsLetter).ToArray()),
+            extraAppProperties: $"<SparkShipAutoAttach>false</SparkShipAutoAttach><SparkWorkerArchive>../downloads/{release}</SparkWorkerArchive>");
+        FakeWorkerRelease.Write(p.PathOf("downloads"), "2.3.1", ".tar.gz");
+
+        var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=" + master).AssertSuccess();
+
+        var words = CommandIn(build.Output).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\'')).ToList();
+        string Value(string variable) => words.Select(w => w.StartsWith(variable + "=") ? w[(variable.Length + 1)..] : null).Single(w => w != null)!;
+        var searchPath = Value("DOTNET_ASSEMBLY_SEARCH_PATHS");
+        var workerDir = Value("DOTNET_WORKER_DIR");
+        var executor = Directory.CreateDirectory(Path.Combine(p.Root, "executor")).FullName;
+        if (master.StartsWith("local"))
+        {
+            Assert.Equal(Path.Combine(p.PathOf("App/obj/Debug/net8.0/sparkship/local"), alias, "Microsoft.Spark.Worker-2.3.1"), workerDir);
+            Assert.DoesNotContain("--archives", words);
+        }
+        else
+        {
+            Assert.Equal($"./{alias}/Microsoft.Spark.Worker-2.3.1", workerDir);
+            var bundle = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
+            FakeWorkerRelease.UnpackAsExecutor(executor, words[words.IndexOf("--archives") + 1].Split(','),
+                bundle.Archives.Select(bundle.PathOf).Append(p.PathOf("downloads/" + release)));
+        }
+
+        var udf = ProcessRunner.Run(Path.Combine(executor, workerDir, "Microsoft.Spark.Worker"),
+            new[] { "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
+            executor, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = searchPath, ["DOTNET_ROLL_FORWARD"] = "Major" },
+            TimeSpan.FromMinutes(2));
+        Assert.True(udf.ExitCode == 0, udf.ToString());
+        Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
+    }
+
     [Fact]
     public void A_local_masters_flat_copies_live_under_obj_and_only_the_kept_archives_keep_theirs()
     {
