@@ -175,57 +175,15 @@ public sealed class BundleWriter
         // Content-addressed: an archive that exists already holds these bytes. It is never rewritten, re-stamped or
         // touched while it is kept, so sync tools (aws s3 sync, azcopy sync, rsync's quick check) see it unchanged;
         // archives.txt, not the archives, is the bundle step's up-to-date stamp.
-        if (!File.Exists(path))
-        {
-            var temp = AtomicFile.NewTempPath(path);
-            try
-            {
-                IReadOnlyList<ZipEntryResult> written;
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
-                {
-                    var options = BundleCompression.Options(request.MaxParallelism);
-                    options.CancellationToken = request.CancellationToken;
-                    written = DeterministicZipWriter.Write(stream, entries, options);
-                    stream.Flush(true);
-                }
-                // An input rewritten meanwhile (by another build, a generator, an editor) would give the archive other
-                // bytes than the manifest describes, under a name a later build keeps and the runtime refuses: publish
-                // only if every input still has the stamp it had when hashed, or still holds exactly the bytes
-                // described and zipped.
-                var changed = ChangedInput(files, stamps, described, written);
-                if (changed != null)
-                {
-                    result.Diagnostics.Add(Diagnostics.InputUnreadable(changed,
-                        "it changed while the bundle was being written (is another build or process writing it?), so nothing was published; build again"));
-                    return null;
-                }
-                try { File.Move(temp, path); }
-                catch (IOException) when (File.Exists(path)) { /* a concurrent build published the same name: same bytes */ }
-                layer.Written = true;
-            }
-            catch (ZipSourceException e)
-            {
-                // An input that could not be read while zipping (vanished, replaced by a named pipe, an I/O error).
-                result.Diagnostics.Add(Diagnostics.InputUnreadable(e.SourcePath, (e.InnerException ?? e).Message));
-                return null;
-            }
-            catch (ArgumentOutOfRangeException e) when (e.ParamName == "value")
-            {
-                // How .NET reports EFBIG: the write went past the file-size limit (`ulimit -f`) or the file system's largest file.
-                result.Diagnostics.Add(Diagnostics.WriteFailed(path, "the file is too large for the file system or for the file-size limit of the build (ulimit -f)"));
-                return null;
-            }
-            catch (Exception e) when (FileSystemErrors.Is(e))
-            {
-                var culprit = FileSystemErrors.FileOf(e) ?? path;
-                result.Diagnostics.Add(Diagnostics.WriteFailed(path, e.Message + (culprit != path ? $" ('{culprit}')" : "")));
-                return null;
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
-        }
+        var options = BundleCompression.Options(request.MaxParallelism);
+        options.CancellationToken = request.CancellationToken;
+        // An input rewritten meanwhile (by another build, a generator, an editor) would give the archive other bytes
+        // than the manifest describes, under a name a later build keeps and the runtime refuses: publish only if every
+        // input still has the stamp it had when hashed, or still holds exactly the bytes described and zipped.
+        var outcome = ArchivePublisher.Write(path, entries, options, written => ChangedInput(files, stamps, described, written),
+            "bundle", "build again", result.Diagnostics);
+        if (outcome == ArchivePublisher.Outcome.Failed) return null;
+        layer.Written = outcome == ArchivePublisher.Outcome.Written;
         layer.ArchiveSize = new FileInfo(path).Length;
         result.Layers.Add(layer);
         return layer;

@@ -120,46 +120,14 @@ public sealed class DriverArchiveWriter
         result.ArchivePath = path;
         result.FileCount = entries.Count;
 
-        if (!File.Exists(path))
-        {
-            var temp = AtomicFile.NewTempPath(path);
-            try
-            {
-                using (var stream = new FileStream(temp, FileMode.CreateNew, FileAccess.ReadWrite, FileShare.None, 1 << 16))
-                {
-                    DeterministicZipWriter.Write(stream, entries.Select(e => new ZipEntrySource(e.Key, e.Value)).ToList(), BundleCompression.Options(request.MaxParallelism));
-                    stream.Flush(true);
-                }
-                // An input rewritten while zipping: the bytes may not be the ones the name stands for.
-                int i = 0;
-                foreach (var source in entries.Values)
-                {
-                    if (!FileStamp.Of(source).Equals(stamps[i++]))
-                    {
-                        result.Diagnostics.Add(Diagnostics.InputUnreadable(source,
-                            "it changed while the driver archive was being written (is another build or process writing it?), so nothing was published; publish again"));
-                        return result;
-                    }
-                }
-                try { File.Move(temp, path); }
-                catch (IOException) when (File.Exists(path)) { /* a concurrent publish wrote the same name: same bytes */ }
-                result.Written = true;
-            }
-            catch (ZipSourceException e)
-            {
-                result.Diagnostics.Add(Diagnostics.InputUnreadable(e.SourcePath, (e.InnerException ?? e).Message));
-                return result;
-            }
-            catch (Exception e) when (FileSystemErrors.Is(e))
-            {
-                result.Diagnostics.Add(Diagnostics.WriteFailed(path, e.Message));
-                return result;
-            }
-            finally
-            {
-                if (File.Exists(temp)) File.Delete(temp);
-            }
-        }
+        var sources = entries.Values.ToList();
+        var outcome = ArchivePublisher.Write(path, entries.Select(e => new ZipEntrySource(e.Key, e.Value)).ToList(),
+            BundleCompression.Options(request.MaxParallelism),
+            // An input rewritten while zipping: the bytes may not be the ones the name stands for.
+            _ => sources.Where((source, i) => !FileStamp.Of(source).Equals(stamps[i])).FirstOrDefault(),
+            "driver archive", "publish again", result.Diagnostics);
+        if (outcome == ArchivePublisher.Outcome.Failed) return result;
+        result.Written = outcome == ArchivePublisher.Outcome.Written;
         result.Size = new FileInfo(path).Length;
         RecordAndPrune(request, archiveName);
         return result;
