@@ -151,4 +151,11 @@ public static class Harness
             cwd, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = searchPaths, ["DOTNET_ROLL_FORWARD"] = "Major" },
             TimeSpan.FromMinutes(2));
     }
+
+    /// <summary>Lib.TextUdfs.Describe("hello_world") through a worker executable (a fake release's, which starts the harness).</summary>
+    public static ProcessResult RunInWorker(string workerExecutable, string searchPaths, string cwd) =>
+        ProcessRunner.Run(workerExecutable,
+            new[] { "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
+            cwd, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = searchPaths, ["DOTNET_ROLL_FORWARD"] = "Major" },
+            TimeSpan.FromMinutes(2));
 }

@@ -122,7 +122,7 @@ public class DriverArchiveTests
         var archive = Assert.Single(Directory.GetFiles(p.PathOf("App/bin/Debug/net8.0/spark-driver")));
         var name = Path.GetFileName(archive);
         var output = build.Output;
-        var command = CommandIn(output);
+        var command = PrintedCommand.In(output);
         var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         int jarAt = words.FindIndex(w => w.Contains("microsoft-spark-3-5_2.12-2.3.1.jar"));
         Assert.True(jarAt > 0, command);
@@ -191,7 +191,7 @@ public class DriverArchiveTests
 
         var archive = Assert.Single(Directory.GetFiles(p.PathOf("App/bin/Debug/net8.0/spark-driver")));
         var name = Path.GetFileName(archive);
-        var command = CommandIn(build.Output);
+        var command = PrintedCommand.In(build.Output);
         var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).ToList();
         var shipped = words[words.IndexOf("--archives") + 1];
         var runnerArgs = words.Skip(words.FindIndex(w => w.Contains("microsoft-spark-3-5_2.12-2.3.1.jar")) + 1).ToList();
@@ -233,10 +233,7 @@ public class DriverArchiveTests
         var app = ours[0][(ours[0].LastIndexOf('/') + 1)..ours[0].IndexOf('#')];
         FakeWorkerRelease.UnpackAsExecutor(executor, ours.Append(shipped),
             new[] { Path.Combine(host, name[..^4], "spark-bundle", app), Path.Combine(host, name), Path.Combine(elsewhere, release) });
-        var udf = ProcessRunner.Run(Path.Combine(executor, run["WORKEREXE"]),
-            new[] { "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
-            executor, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = run["UDFENV"], ["DOTNET_ROLL_FORWARD"] = "Major" },
-            TimeSpan.FromMinutes(2));
+        var udf = Harness.RunInWorker(Path.Combine(executor, run["WORKEREXE"]), run["UDFENV"], executor);
         Assert.True(udf.ExitCode == 0, udf.ToString());
         Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
     }
@@ -250,19 +247,5 @@ public class DriverArchiveTests
 
         build.AssertFailure();
         Assert.Contains(build.Diagnostics("SSHIP0009"), d => d.Contains("SparkDeployBaseUri"));
-    }
-
-    private static string CommandIn(string output)
-    {
-        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
-        int start = lines.FindIndex(l => l.StartsWith("spark-submit"));
-        Assert.True(start >= 0, "no spark-submit command in the output:\n" + output);
-        var command = new List<string>();
-        for (int i = start; i < lines.Count; i++)
-        {
-            command.Add(lines[i].TrimEnd('\\').Trim());
-            if (!lines[i].EndsWith("\\")) break;
-        }
-        return string.Join(" ", command);
     }
 }

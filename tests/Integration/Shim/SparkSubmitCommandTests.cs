@@ -12,7 +12,7 @@ public class SparkSubmitCommandTests
 
         var zeroCode = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=yarn", "-p:SparkDeployMode=client", "-p:SparkVersion=3.5.1").AssertSuccess();
         var bundle = new Bundle(p.PathOf("App/bin/Debug/net8.0/spark-bundle"));
-        var command = CommandIn(zeroCode.Output);
+        var command = PrintedCommand.In(zeroCode.Output);
         Assert.StartsWith("spark-submit", command);
         Assert.Contains("--class org.apache.spark.deploy.dotnet.DotnetRunner", command);
         Assert.Contains("--master yarn", command);
@@ -22,7 +22,7 @@ public class SparkSubmitCommandTests
         Assert.DoesNotContain("--archives", command);                     // the shim attaches the bundle itself
 
         var manual = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=yarn", "-p:SparkDeployMode=cluster", "-p:SparkShipAutoAttach=false").AssertSuccess();
-        command = CommandIn(manual.Output);
+        command = PrintedCommand.In(manual.Output);
         // Turning the automatic attach off changes what is compiled into the app, so the app layer has a new name.
         var generated = p.Read("App/obj/Debug/net8.0/SparkBundle.g.cs");
         var appArchive = new Bundle(bundle.Folder).Archives.Single(a => generated.Contains($"AppArchive = \"{a}\""));
@@ -48,7 +48,7 @@ public class SparkSubmitCommandTests
 
         Assert.True(build.ExitCode == 0, build.ToString());
         Assert.DoesNotContain("MSB4057", build.Output);
-        var command = CommandIn(build.Output);
+        var command = PrintedCommand.In(build.Output);
         Assert.Contains("--master yarn", command);
         Assert.Contains("dotnet " + p.PathOf("App/bin/Debug/net8.0/App.dll"), command);
         Assert.Single(build.Output.Split('\n'), l => l.TrimStart().StartsWith("spark-submit"));   // the app's, not the library's
@@ -85,7 +85,7 @@ public class SparkSubmitCommandTests
             extraAppProperties: "<SparkShipAutoAttach>false</SparkShipAutoAttach>");
 
         var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=" + master, "-p:SparkDeployMode=" + mode).AssertSuccess();
-        var command = CommandIn(build.Output);
+        var command = PrintedCommand.In(build.Output);
 
         var words = command.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\'')).ToList();
         const string variable = "DOTNET_ASSEMBLY_SEARCH_PATHS=";
@@ -130,7 +130,7 @@ public class SparkSubmitCommandTests
 
         var build = p.Build("App/App.csproj", "-t:SparkSubmitCommand", "-p:SparkMaster=" + master).AssertSuccess();
 
-        var words = CommandIn(build.Output).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\'')).ToList();
+        var words = PrintedCommand.In(build.Output).Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(w => w.Trim('\'')).ToList();
         string Value(string variable) => words.Select(w => w.StartsWith(variable + "=") ? w[(variable.Length + 1)..] : null).Single(w => w != null)!;
         var searchPath = Value("DOTNET_ASSEMBLY_SEARCH_PATHS");
         var workerDir = Value("DOTNET_WORKER_DIR");
@@ -148,10 +148,7 @@ public class SparkSubmitCommandTests
                 bundle.Archives.Select(bundle.PathOf).Append(p.PathOf("downloads/" + release)));
         }
 
-        var udf = ProcessRunner.Run(Path.Combine(executor, workerDir, "Microsoft.Spark.Worker"),
-            new[] { "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
-            executor, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = searchPath, ["DOTNET_ROLL_FORWARD"] = "Major" },
-            TimeSpan.FromMinutes(2));
+        var udf = Harness.RunInWorker(Path.Combine(executor, workerDir, "Microsoft.Spark.Worker"), searchPath, executor);
         Assert.True(udf.ExitCode == 0, udf.ToString());
         Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
     }
@@ -171,23 +168,9 @@ public class SparkSubmitCommandTests
         var second = Directory.GetDirectories(local).Select(Path.GetFileName).ToList();
         Assert.Equal(2, second.Count);
         Assert.Single(second.Intersect(first));                   // the dependency layer did not change
-        Assert.Contains(string.Join(",", second.OrderBy(n => n.Contains(".deps-")).Select(n => Path.Combine(local, n!))), CommandIn(build.Output));
+        Assert.Contains(string.Join(",", second.OrderBy(n => n.Contains(".deps-")).Select(n => Path.Combine(local, n!))), PrintedCommand.In(build.Output));
 
         p.Run("clean", "App/App.csproj").AssertSuccess();
         Assert.Empty(Directory.Exists(local) ? Directory.EnumerateFiles(local, "*", SearchOption.AllDirectories) : Array.Empty<string>());
-    }
-
-    private static string CommandIn(string output)
-    {
-        var lines = output.Split('\n').Select(l => l.Trim()).ToList();
-        int start = lines.FindIndex(l => l.StartsWith("spark-submit") || l.Contains(" spark-submit"));
-        Assert.True(start >= 0, "no spark-submit command in the output:\n" + output);
-        var command = new List<string>();
-        for (int i = start; i < lines.Count; i++)
-        {
-            command.Add(lines[i].TrimEnd('\\').Trim());
-            if (!lines[i].EndsWith("\\")) break;
-        }
-        return string.Join(" ", command);
     }
 }

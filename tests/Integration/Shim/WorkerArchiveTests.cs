@@ -54,10 +54,7 @@ public class WorkerArchiveTests
         var executor = Directory.CreateDirectory(p.PathOf("executor-1")).FullName;
         FakeWorkerRelease.UnpackAsExecutor(executor, archives,
             bundle.Archives.Select(bundle.PathOf).Append(p.PathOf("downloads/" + Release)));
-        var udf = ProcessRunner.Run(Path.Combine(executor, run["WORKEREXE"]),
-            new[] { "--assembly-file", "Lib.dll", "--type", "Lib.TextUdfs", "--method", "Describe", "--input", "hello_world" },
-            executor, new Dictionary<string, string?> { ["DOTNET_ASSEMBLY_SEARCH_PATHS"] = run["UDFENV"], ["DOTNET_ROLL_FORWARD"] = "Major" },
-            TimeSpan.FromMinutes(2));
+        var udf = Harness.RunInWorker(Path.Combine(executor, run["WORKEREXE"]), run["UDFENV"], executor);
         Assert.True(udf.ExitCode == 0, udf.ToString());
         Assert.Contains("RESULT: Hello World|sqlite3|v1", udf.Output);
     }
