@@ -395,7 +395,9 @@ public sealed class ShimTests : IDisposable
     {
         var info = WriteBundle("App.driver-00112233445566aa");   // named like one, but no zip beside it
         File.Delete(Path.Combine(info.BundleDirectory, info.DependencyArchive));
-        Assert.Equal(SparkBundleException.MissingArchive, Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info)).Code);
+        var e = Assert.Throws<SparkBundleException>(() => SparkBundleVerifier.Verify(info));
+        Assert.Equal(SparkBundleException.MissingArchive, e.Code);
+        Assert.Contains("App.driver-00112233445566aa.zip", e.Message);   // what to keep beside the folder
     }
 
     // Cluster deploy mode: the printed command ships the worker archive (--archives), so the driver's host need not

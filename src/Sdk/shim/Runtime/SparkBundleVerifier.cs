@@ -108,6 +108,11 @@ namespace SparkShip.Runtime
                     archives.Add(new VerifiedArchive(driver.Name, driver.FullName, driver.Length, driver.LastWriteTimeUtc));
                     continue;
                 }
+                if (!file.Exists && name == info.DependencyArchive && IsUnpackedDriverArchive(info))
+                    throw new SparkBundleException(SparkBundleException.MissingArchive,
+                        $"the Spark bundle archive '{path}' is missing, and so is the driver archive '{DriverArchivePath(info)}' this app was unpacked from, " +
+                        "which carries the dependency files in its place: the executors get it. Keep the driver archive beside the folder it was unpacked into " +
+                        "(DotnetRunner does), or submit it as the printed command does.");
                 if (!file.Exists)
                     throw new SparkBundleException(SparkBundleException.MissingArchive,
                         $"the Spark bundle archive '{path}' is missing: the app was built with it, but it is not next to the app any more. " +
@@ -150,10 +155,16 @@ namespace SparkShip.Runtime
         /// </summary>
         private static FileInfo DriverArchiveOf(SparkBundleInfo info)
         {
-            var folder = Path.GetFullPath(info.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar);
-            var zip = new FileInfo(folder + ".zip");
-            return SparkBundleNames.LayerOf(zip.Name) == SparkBundleNames.DriverLayer && zip.Exists ? zip : null;
+            var zip = new FileInfo(DriverArchivePath(info));
+            return IsUnpackedDriverArchive(info) && zip.Exists ? zip : null;
         }
+
+        private static string DriverArchivePath(SparkBundleInfo info) =>
+            Path.GetFullPath(info.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + ".zip";
+
+        /// <summary>The app's folder is named as a driver archive ("App.driver-0123….zip" without ".zip").</summary>
+        private static bool IsUnpackedDriverArchive(SparkBundleInfo info) =>
+            SparkBundleNames.LayerOf(Path.GetFileName(DriverArchivePath(info))) == SparkBundleNames.DriverLayer;
 
         private static void CheckContent(SparkBundleInfo info, List<VerifiedArchive> archives)
         {
