@@ -45,7 +45,7 @@ public static class DotnetRunnerHarness
             executable = File.Exists(direct) ? direct
                 : Directory.EnumerateFiles(driverDir, "*", SearchOption.AllDirectories).FirstOrDefault(f => Path.GetFileName(f) == args[1])
                   ?? throw new ArgumentException($"Failed to find {args[1]} under {driverDir}");
-            File.SetUnixFileMode(executable, (UnixFileMode)Convert.ToInt32("755", 8));
+            if (!OperatingSystem.IsWindows()) File.SetUnixFileMode(executable, (UnixFileMode)Convert.ToInt32("755", 8));
             rest = args.Skip(2);
         }
         else

@@ -54,7 +54,7 @@ public static class FakeWorkerRelease
     /// </summary>
     public static void UnpackAsExecutor(string workingFolder, IEnumerable<string> archives, IEnumerable<string> localFiles)
     {
-        var byName = localFiles.ToDictionary(Path.GetFileName, f => f, StringComparer.Ordinal);
+        var byName = localFiles.ToDictionary(f => Path.GetFileName(f)!, f => f, StringComparer.Ordinal);
         foreach (var spec in archives)
         {
             var hash = spec.LastIndexOf('#');
