@@ -149,6 +149,14 @@ public static class Diagnostics
         $"The worker archive '{archive}' (SparkWorkerArchive) cannot be shipped by Spark: {what}. Nothing was written. Give a local " +
         $"path or a URI with a scheme Spark fetches ({string.Join(", ", SparkShip.Runtime.SparkWorkerRelease.Schemes)}), naming a " +
         ".tar.gz, .tgz, .tar or .zip file.");
+    public static Diagnostic WorkerArchiveWrongRuntime(string archive, string releaseRid, string source, string clusterRid, string releaseName) => new(
+        "SSHIP0020", DiagnosticSeverity.Error, archive,
+        $"The worker archive '{archive}' (SparkWorkerArchive) is a Microsoft.Spark.Worker release for {releaseRid} ({source}), " +
+        $"which the executors' runtime {clusterRid} (SparkClusterRuntimeIdentifier) cannot run: every task with a UDF would fail " +
+        $"to start the worker. Nothing was written. Download the release for {clusterRid} ({releaseName}) and point " +
+        "SparkWorkerArchive at it, or, if the executors really run that runtime, set SparkClusterRuntimeIdentifier to their " +
+        "runtime identifier.");
+
     // The targets raise SSHIP0018 too, with the same shape of text, when the publish is not for the cluster's runtime.
     public static Diagnostic DriverArchiveNotWritten(string file, string cause) => new(
         "SSHIP0018", DiagnosticSeverity.Warning, file,
