@@ -172,6 +172,18 @@ public static class Diagnostics
         ". Set SparkDeployBaseUri to a folder the cluster reads (for example hdfs:///apps/wordcount/ or s3a://bucket/apps/) and " +
         "upload the archive there: the command then names it under that URI.");
 
+    public static Diagnostic DatabricksDeployBaseUriInvalid(string? project, string problem) => new(
+        "SSHIP0021", DiagnosticSeverity.Error, project,
+        $"The Databricks job (SparkMaster=databricks) names the driver archive and the microsoft-spark jar under SparkDeployBaseUri, but {problem}. " +
+        "Set SparkDeployBaseUri to the DBFS folder you upload them to (for example dbfs:/apps/wordcount/), or to an abfss:, s3a: or " +
+        "gs: folder the cluster reads.");
+
+    public static Diagnostic DatabricksWithoutDriverArchive(string? project, string clusterRid) => new(
+        "SSHIP0021", DiagnosticSeverity.Error, project,
+        "The Databricks job (SparkMaster=databricks) runs the app from the driver archive, and the publish wrote none (SSHIP0018: " +
+        $"its apphost is not for the cluster's runtime {clusterRid}, or SparkDriverArchive is false). Build with -r {clusterRid} " +
+        "(on a Windows or macOS machine) and with SparkDriverArchive left true.");
+
     public static string FormatSize(long bytes)
     {
         if (bytes < 1024) return bytes + " B";
