@@ -36,6 +36,8 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
     /// <summary>SparkMaster=databricks: the running cluster the job runs on (SparkDatabricksClusterId).</summary>
     public string DatabricksClusterId { get; set; } = "";
     public string ProjectFile { get; set; } = "";
+    /// <summary>SparkBundleWorkerArchive: the worker archive's spark.archives value, or empty.</summary>
+    public string WorkerArchive { get; set; } = "";
     public string ClusterRuntimeIdentifier { get; set; } = "";
 
     protected override void ExecuteCore()
@@ -119,6 +121,7 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
             DeployBaseUri = DeployBaseUri,
             ClusterId = DatabricksClusterId,
             AppArguments = AppArguments,
+            WorkerArchive = WorkerArchive,
         }));
     }
 

@@ -25,6 +25,8 @@ public sealed class DatabricksJobOptions
     /// <summary>SparkDatabricksClusterId: the running cluster the job runs on; empty prints a placeholder.</summary>
     public string ClusterId { get; set; } = "";
     public IReadOnlyList<string> AppArguments { get; set; } = Array.Empty<string>();
+    /// <summary>SparkBundleWorkerArchive ("uri#alias" the shim registers), or empty without SparkWorkerArchive.</summary>
+    public string WorkerArchive { get; set; } = "";
 }
 
 /// <summary>
@@ -109,6 +111,12 @@ public static class DatabricksJobSettings
             .Append(SparkSubmitCommandBuilder.Quote(Path.GetFullPath(o.DriverArchive))).Append(' ').Append(jar).Append('\n');
         text.Append("# then create the job with these settings: databricks jobs create --json @<file>, or POST /api/2.1/jobs/create\n");
         if (o.ClusterId.Length == 0) text.Append("# (existing_cluster_id: set SparkDatabricksClusterId, or fill it in)\n");
+        // The executors need the worker; a local SparkWorkerArchive is compiled in by its path here, which the
+        // Databricks driver does not have (SSHIP1008 there).
+        if (o.WorkerArchive.Length == 0)
+            text.Append("# the executors need Microsoft.Spark.Worker: set SparkWorkerArchive to the release uploaded to DBFS (a dbfs: URI), or install it with dotnet/spark's db-init.sh\n");
+        else if (o.WorkerArchive.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+            text.Append("# SparkWorkerArchive is a file on this machine, which the Databricks driver does not have (SSHIP1008): upload it to DBFS and set SparkWorkerArchive to its dbfs: URI\n");
         text.Append(Json(o));
         return text.ToString();
     }

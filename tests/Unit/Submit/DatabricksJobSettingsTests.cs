@@ -64,6 +64,21 @@ public sealed class DatabricksJobSettingsTests : IDisposable
         Assert.Equal("dbfs:/apps/wordcount/WordCount.driver-3f0c9a1b2d4e5f60.zip", task.GetProperty("spark_jar_task").GetProperty("parameters")[0].GetString());
     }
 
+    [Fact]
+    public void The_printed_text_says_how_the_executors_get_the_worker()
+    {
+        var none = DatabricksJobSettings.Print(Options());
+        Assert.Contains("# the executors need Microsoft.Spark.Worker: set SparkWorkerArchive", none);
+        var local = Options();
+        local.WorkerArchive = "file:///home/me/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz#Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        Assert.Contains("(SSHIP1008): upload it to DBFS", DatabricksJobSettings.Print(local));
+        var remote = Options();
+        remote.WorkerArchive = "dbfs:/w/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz#Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        var text = DatabricksJobSettings.Print(remote);
+        Assert.DoesNotContain("SparkWorkerArchive", text);
+        using var doc = JsonDocument.Parse(text[text.IndexOf('{')..]);   // the comment lines stay before the JSON
+    }
+
     [Theory]
     [InlineData("dbfs:/apps/wordcount/", true)]
     [InlineData("abfss://apps@account.dfs.core.windows.net/wordcount/", true)]
