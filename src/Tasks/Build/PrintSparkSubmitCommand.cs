@@ -33,11 +33,11 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
     public string DriverExecutable { get; set; } = "";
     /// <summary>SparkDeployBaseUri: where the user uploads the driver archive.</summary>
     public string DeployBaseUri { get; set; } = "";
+    /// <summary>SparkWorkerArchive as the build checked it (a full local path or a URI), or empty.</summary>
+    public string WorkerArchive { get; set; } = "";
     /// <summary>SparkMaster=databricks: the running cluster the job runs on (SparkDatabricksClusterId).</summary>
     public string DatabricksClusterId { get; set; } = "";
     public string ProjectFile { get; set; } = "";
-    /// <summary>SparkBundleWorkerArchive: the worker archive's spark.archives value, or empty.</summary>
-    public string WorkerArchive { get; set; } = "";
     public string ClusterRuntimeIdentifier { get; set; } = "";
 
     protected override void ExecuteCore()

@@ -25,7 +25,7 @@ public sealed class DatabricksJobOptions
     /// <summary>SparkDatabricksClusterId: the running cluster the job runs on; empty prints a placeholder.</summary>
     public string ClusterId { get; set; } = "";
     public IReadOnlyList<string> AppArguments { get; set; } = Array.Empty<string>();
-    /// <summary>SparkBundleWorkerArchive ("uri#alias" the shim registers), or empty without SparkWorkerArchive.</summary>
+    /// <summary>SparkWorkerArchive as the build checked it (a full local path or a URI), or empty.</summary>
     public string WorkerArchive { get; set; } = "";
 }
 
@@ -115,7 +115,7 @@ public static class DatabricksJobSettings
         // Databricks driver does not have (SSHIP1008 there).
         if (o.WorkerArchive.Length == 0)
             text.Append("# the executors need Microsoft.Spark.Worker: set SparkWorkerArchive to the release uploaded to DBFS (a dbfs: URI), or install it with dotnet/spark's db-init.sh\n");
-        else if (o.WorkerArchive.StartsWith("file:", StringComparison.OrdinalIgnoreCase))
+        else if (SparkShip.Runtime.SparkWorkerRelease.IsLocal(o.WorkerArchive))
             text.Append("# SparkWorkerArchive is a file on this machine, which the Databricks driver does not have (SSHIP1008): upload it to DBFS and set SparkWorkerArchive to its dbfs: URI\n");
         text.Append(Json(o));
         return text.ToString();

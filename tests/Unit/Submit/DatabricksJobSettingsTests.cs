@@ -70,10 +70,10 @@ public sealed class DatabricksJobSettingsTests : IDisposable
         var none = DatabricksJobSettings.Print(Options());
         Assert.Contains("# the executors need Microsoft.Spark.Worker: set SparkWorkerArchive", none);
         var local = Options();
-        local.WorkerArchive = "file:///home/me/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz#Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        local.WorkerArchive = "/home/me/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz";
         Assert.Contains("(SSHIP1008): upload it to DBFS", DatabricksJobSettings.Print(local));
         var remote = Options();
-        remote.WorkerArchive = "dbfs:/w/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz#Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1";
+        remote.WorkerArchive = "dbfs:/w/Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz";
         var text = DatabricksJobSettings.Print(remote);
         Assert.DoesNotContain("SparkWorkerArchive", text);
         using var doc = JsonDocument.Parse(text[text.IndexOf('{')..]);   // the comment lines stay before the JSON
