@@ -14,6 +14,10 @@ namespace SparkShip.Tasks.Build;
 public sealed class PrintSparkSubmitCommand : SparkShipTask
 {
     [Required] public string Master { get; set; } = "";
+    /// <summary>SparkMaster=databricks: the running cluster the job runs on (SparkDatabricksClusterId).</summary>
+    public string DatabricksClusterId { get; set; } = "";
+    public string ProjectFile { get; set; } = "";
+    public string ClusterRuntimeIdentifier { get; set; } = "";
     public string DeployMode { get; set; } = "client";
     [Required] public string SparkVersion { get; set; } = "";
     public string MicrosoftSparkVersion { get; set; } = "";
@@ -35,10 +39,7 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
     public string DeployBaseUri { get; set; } = "";
     /// <summary>SparkWorkerArchive as the build checked it (a full local path or a URI), or empty.</summary>
     public string WorkerArchive { get; set; } = "";
-    /// <summary>SparkMaster=databricks: the running cluster the job runs on (SparkDatabricksClusterId).</summary>
-    public string DatabricksClusterId { get; set; } = "";
-    public string ProjectFile { get; set; } = "";
-    public string ClusterRuntimeIdentifier { get; set; } = "";
+    public string WorkerArchiveVersion { get; set; } = "";
 
     protected override void ExecuteCore()
     {
