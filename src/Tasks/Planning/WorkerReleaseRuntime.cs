@@ -86,8 +86,11 @@ public static class WorkerReleaseRuntime
         if (release == null) return null;
         var chain = RuntimeIdentifierGraph.FallbackChain(clusterRid, graphPath);
         if (chain.Contains(release.Rid, StringComparer.OrdinalIgnoreCase)) return null;
+        var windows = clusterRid.StartsWith("win", StringComparison.OrdinalIgnoreCase);
         var tfm = FromFileName(fileName).Tfm ?? "<tfm>";
-        var extension = clusterRid.StartsWith("win", StringComparison.OrdinalIgnoreCase) ? ".zip" : ".tar.gz";
+        // .NET Framework releases exist for Windows only: a Linux or macOS cluster's release is a .NET one.
+        if (!windows && tfm.StartsWith("net4", StringComparison.OrdinalIgnoreCase)) tfm = "net8.0";
+        var extension = windows ? ".zip" : ".tar.gz";
         return Diagnostics.WorkerArchiveWrongRuntime(archive, release.Description, release.Source, clusterRid,
             $"Microsoft.Spark.Worker.{tfm}.{clusterRid}-{version}{extension}");
     }

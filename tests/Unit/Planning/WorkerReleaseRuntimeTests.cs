@@ -83,6 +83,10 @@ public sealed class WorkerReleaseRuntimeTests : IDisposable
         Assert.Contains("set SparkClusterRuntimeIdentifier", problem.Message);
         Assert.Contains("Nothing was written", problem.Message);
 
+        // A .NET Framework release: the Linux release to download is a .NET one.
+        WriteWindowsRelease("Microsoft.Spark.Worker.net48.win-x64-2.3.1.zip");
+        Assert.Contains("(Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.tar.gz)", Check("dl/Microsoft.Spark.Worker.net48.win-x64-2.3.1.zip").Problem!.Message);
+
         // The same release where the executors do run Windows.
         Assert.Null(Check("dl/Microsoft.Spark.Worker.net8.0.win-x64-2.3.1.zip", "win-x64").Problem);
     }
