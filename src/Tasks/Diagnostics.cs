@@ -149,6 +149,14 @@ public static class Diagnostics
         $"The worker archive '{archive}' (SparkWorkerArchive) cannot be shipped by Spark: {what}. Nothing was written. Give a local " +
         $"path or a URI with a scheme Spark fetches ({string.Join(", ", SparkShip.Runtime.SparkWorkerRelease.Schemes)}), naming a " +
         ".tar.gz, .tgz, .tar or .zip file.");
+    public static Diagnostic WorkerArchiveWrongRuntime(string archive, string releaseRid, string source, string clusterRid, string releaseName) => new(
+        "SSHIP0020", DiagnosticSeverity.Error, archive,
+        $"The worker archive '{archive}' (SparkWorkerArchive) is a Microsoft.Spark.Worker release for {releaseRid} ({source}), " +
+        $"which the executors' runtime {clusterRid} (SparkClusterRuntimeIdentifier) cannot run: every task with a UDF would fail " +
+        $"to start the worker. Nothing was written. Download the release for {clusterRid} ({releaseName}) and point " +
+        "SparkWorkerArchive at it, or, if the executors really run that runtime, set SparkClusterRuntimeIdentifier to their " +
+        "runtime identifier.");
+
     // The targets raise SSHIP0018 too, with the same shape of text, when the publish is not for the cluster's runtime.
     public static Diagnostic DriverArchiveNotWritten(string file, string cause) => new(
         "SSHIP0018", DiagnosticSeverity.Warning, file,
@@ -163,6 +171,18 @@ public static class Diagnostics
         "(a shared file system)" + (master.StartsWith("k8s://", StringComparison.Ordinal) ? ", which a Kubernetes driver pod does not" : "") +
         ". Set SparkDeployBaseUri to a folder the cluster reads (for example hdfs:///apps/wordcount/ or s3a://bucket/apps/) and " +
         "upload the archive there: the command then names it under that URI.");
+
+    public static Diagnostic DatabricksDeployBaseUriInvalid(string? project, string problem) => new(
+        "SSHIP0021", DiagnosticSeverity.Error, project,
+        $"The Databricks job (SparkMaster=databricks) names the driver archive and the microsoft-spark jar under SparkDeployBaseUri, but {problem}. " +
+        "Set SparkDeployBaseUri to the DBFS folder you upload them to (for example dbfs:/apps/wordcount/), or to an abfss:, s3a: or " +
+        "gs: folder the cluster reads.");
+
+    public static Diagnostic DatabricksWithoutDriverArchive(string? project, string clusterRid) => new(
+        "SSHIP0021", DiagnosticSeverity.Error, project,
+        "The Databricks job (SparkMaster=databricks) runs the app from the driver archive, and the publish wrote none (SSHIP0018: " +
+        $"its apphost is not for the cluster's runtime {clusterRid}, or SparkDriverArchive is false). Build with -r {clusterRid} " +
+        "(on a Windows or macOS machine) and with SparkDriverArchive left true.");
 
     public static string FormatSize(long bytes)
     {

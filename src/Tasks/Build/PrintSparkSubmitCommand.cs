@@ -14,6 +14,10 @@ namespace SparkShip.Tasks.Build;
 public sealed class PrintSparkSubmitCommand : SparkShipTask
 {
     [Required] public string Master { get; set; } = "";
+    /// <summary>SparkMaster=databricks: the running cluster the job runs on (SparkDatabricksClusterId).</summary>
+    public string DatabricksClusterId { get; set; } = "";
+    public string ProjectFile { get; set; } = "";
+    public string ClusterRuntimeIdentifier { get; set; } = "";
     public string DeployMode { get; set; } = "client";
     [Required] public string SparkVersion { get; set; } = "";
     public string MicrosoftSparkVersion { get; set; } = "";
@@ -39,6 +43,7 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
 
     protected override void ExecuteCore()
     {
+        if (DatabricksJobSettings.IsDatabricks(Master)) { PrintDatabricksJob(); return; }
         string command;
         var archives = Archives.Select(a => a.GetMetadata("FullPath")).ToList();
         var localFolders = new List<string>();
@@ -110,6 +115,30 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
             return;
         }
         Log.LogMessage(MessageImportance.High, command);
+    }
+
+    // Not a spark-submit command: the Jobs API settings of a job on a running Databricks cluster (DatabricksJobSettings).
+    private void PrintDatabricksJob()
+    {
+        var project = ProjectFile.Length > 0 ? ProjectFile : null;
+        if (DriverArchive.Length == 0) { Report(Diagnostics.DatabricksWithoutDriverArchive(project, ClusterRuntimeIdentifier)); return; }
+        var problem = DatabricksJobSettings.CheckDeployBaseUri(DeployBaseUri);
+        if (problem != null) { Report(Diagnostics.DatabricksDeployBaseUriInvalid(project, problem)); return; }
+        string jarName;
+        try { jarName = SparkSubmitCommandBuilder.JarName(SparkVersion, MicrosoftSparkVersion); }
+        catch (ArgumentException e) { Report(Diagnostics.InvalidSetting("SparkVersion", SparkVersion, e.Message)); return; }
+        Log.LogMessage(MessageImportance.High, DatabricksJobSettings.Print(new DatabricksJobOptions
+        {
+            AppName = Path.GetFileNameWithoutExtension(AppAssembly),
+            DriverArchive = DriverArchive,
+            DriverExecutable = DriverExecutable,
+            JarPath = JarFolders.Select(f => Path.Combine(f, jarName)).FirstOrDefault(File.Exists),
+            JarName = jarName,
+            DeployBaseUri = DeployBaseUri,
+            ClusterId = DatabricksClusterId,
+            AppArguments = AppArguments,
+            WorkerArchive = WorkerArchive,
+        }));
     }
 
     // Only folders SparkShip unpacked (named as an archive, holding its file list), of archives retention removed.

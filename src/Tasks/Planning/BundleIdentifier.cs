@@ -53,7 +53,8 @@ public sealed class BundleIdentifier
         var sparkVersion = DetectSparkVersion(inputs);
         var workerProblem = CheckWorkerVersion(sparkVersion, inputs.WorkerVersion);
         if (workerProblem != null) result.Diagnostics.Add(workerProblem);
-        var (workerArchive, workerArchiveProblem) = WorkerArchiveCheck.Check(inputs.WorkerArchive, inputs.ProjectDirectory, sparkVersion);
+        var (workerArchive, workerArchiveProblem) = WorkerArchiveCheck.Check(inputs.WorkerArchive, inputs.ProjectDirectory, sparkVersion,
+            inputs.ClusterRuntimeIdentifier, inputs.RuntimeIdentifierGraph);
         if (workerArchiveProblem != null) result.Diagnostics.Add(workerArchiveProblem);
         if (result.HasErrors) return result;
 

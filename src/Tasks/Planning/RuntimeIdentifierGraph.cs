@@ -22,6 +22,23 @@ public static class RuntimeIdentifierGraph
         return Guess(rid);
     }
 
+    /// <summary>
+    /// True for a runtime identifier the graph names; without a graph, for one whose OS part is one .NET ships for
+    /// (so that "Microsoft.Spark.Worker.net8.0.custom-2.3.1" is not read as a runtime).
+    /// </summary>
+    public static bool IsKnown(string rid, string? graphPath)
+    {
+        if (string.IsNullOrEmpty(rid)) return false;
+        if (!string.IsNullOrEmpty(graphPath) && File.Exists(graphPath))
+        {
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(graphPath!));
+            if (doc.RootElement.TryGetProperty("runtimes", out var runtimes))
+                return runtimes.TryGetProperty(rid, out _);
+        }
+        var os = rid.Split('-')[0].ToLowerInvariant();
+        return os is "win" or "linux" or "osx" or "freebsd" or "unix" or "illumos" or "solaris";
+    }
+
     private static IReadOnlyList<string> Expand(string rid, JsonElement runtimes)
     {
         var chain = new List<string>();

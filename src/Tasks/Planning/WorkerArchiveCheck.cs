@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using System.IO;
 using SparkShip.Runtime;
 
@@ -16,11 +17,15 @@ public sealed class WorkerArchiveFacts
 /// <summary>
 /// Checks SparkWorkerArchive: a scheme and a format Spark can ship (SSHIP0017); a local file that exists and holds
 /// Microsoft.Spark.Worker-&lt;version&gt;/Microsoft.Spark.Worker[.exe] (SSHIP0016); a version, from the content for a local
-/// file and from the release's file name for a URI, with Microsoft.Spark's major version (SSHIP0015).
+/// file and from the release's file name for a URI, with Microsoft.Spark's major version (SSHIP0015); a runtime the
+/// cluster's can run (SSHIP0020, <see cref="WorkerReleaseRuntime"/>).
 /// </summary>
 public static class WorkerArchiveCheck
 {
-    public static (WorkerArchiveFacts? Facts, Diagnostic? Problem) Check(string value, string projectDirectory, string? sparkVersion)
+    /// <param name="clusterRuntimeIdentifier">SparkClusterRuntimeIdentifier; null or empty skips the runtime check.</param>
+    /// <param name="runtimeIdentifierGraph">The .NET SDK's RID graph file, for the fallback chains.</param>
+    public static (WorkerArchiveFacts? Facts, Diagnostic? Problem) Check(string value, string projectDirectory, string? sparkVersion,
+        string? clusterRuntimeIdentifier = null, string? runtimeIdentifierGraph = null)
     {
         var spec = (value ?? "").Trim();
         if (spec.Length == 0) return (null, null);
@@ -34,12 +39,14 @@ public static class WorkerArchiveCheck
 
         string archive;
         string? version;
+        List<string>? entries = null;
         if (SparkWorkerRelease.IsLocal(spec))
         {
             archive = SparkWorkerRelease.LocalPath(spec, projectDirectory);
             if (!File.Exists(archive)) return (null, Diagnostics.WorkerArchiveNotFound(archive));
-            try { version = SparkWorkerRelease.VersionFromEntries(SparkWorkerRelease.EntryNames(archive)); }
+            try { entries = SparkWorkerRelease.EntryNames(archive); }
             catch (InvalidDataException e) { return (null, Diagnostics.WorkerArchiveWithoutExecutable(archive, e.Message)); }
+            version = SparkWorkerRelease.VersionFromEntries(entries);
             if (version == null) return (null, Diagnostics.WorkerArchiveWithoutExecutable(archive, null));
         }
         else
@@ -52,6 +59,8 @@ public static class WorkerArchiveCheck
         var sparkMajor = SparkWorkerRelease.MajorOf(sparkVersion);
         if (sparkMajor != null && SparkWorkerRelease.MajorOf(version) != sparkMajor)
             return (null, Diagnostics.WorkerArchiveMajorMismatch(archive, version, sparkVersion!));
+        var runtimeProblem = WorkerReleaseRuntime.Check(archive, fileName, entries, version, clusterRuntimeIdentifier ?? "", runtimeIdentifierGraph);
+        if (runtimeProblem != null) return (null, runtimeProblem);
         return (new WorkerArchiveFacts(archive, version), null);
     }
 }

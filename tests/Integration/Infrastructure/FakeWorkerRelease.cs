@@ -14,7 +14,9 @@ public static class FakeWorkerRelease
 {
     public const string Script = "#!/bin/sh\nexec dotnet \"$(dirname \"$0\")/WorkerHarness.dll\" \"$@\"\n";
 
-    public static string Write(string folder, string version, string extension = ".tar.gz", bool withExecutable = true, string? name = null)
+    /// <param name="executable">The worker executable's name: "Microsoft.Spark.Worker.exe" makes it a Windows release (by content).</param>
+    public static string Write(string folder, string version, string extension = ".tar.gz", bool withExecutable = true, string? name = null,
+        string executable = "Microsoft.Spark.Worker")
     {
         Directory.CreateDirectory(folder);
         var path = Path.Combine(folder, name ?? $"Microsoft.Spark.Worker.net8.0.linux-x64-{version}{extension}");
@@ -23,7 +25,7 @@ public static class FakeWorkerRelease
         var files = Directory.GetFiles(harness).Select(f => (Name: root + Path.GetFileName(f), Source: f, Executable: false)).ToList();
         var script = Path.Combine(folder, "Microsoft.Spark.Worker.script");
         File.WriteAllText(script, Script);
-        if (withExecutable) files.Add((root + "Microsoft.Spark.Worker", script, true));
+        if (withExecutable) files.Add((root + executable, script, true));
         const UnixFileMode exec = (UnixFileMode)0x1ED, plain = (UnixFileMode)0x1A4;   // 0755, 0644
         if (extension == ".zip")
         {

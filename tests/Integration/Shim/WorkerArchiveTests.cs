@@ -140,4 +140,42 @@ public class WorkerArchiveTests
         p.Build("App/App.csproj", "-p:SparkWorkerArchive=" + good).AssertSuccess();
         Assert.Contains($"WorkerArchive = \"{good}\";", p.Read("App/obj/Debug/net8.0/SparkBundle.g.cs"));
     }
+
+    [Fact]
+    public void A_worker_archive_for_another_runtime_than_the_cluster_is_SSHIP0020_and_nothing_is_written()
+    {
+        var p = Scenarios.SparkDriverApp("worker-rid");
+        const string windowsName = "Microsoft.Spark.Worker.net8.0.win-x64-2.3.1.zip";
+        var windows = FakeWorkerRelease.Write(p.PathOf("downloads/win"), "2.3.1", ".zip", executable: "Microsoft.Spark.Worker.exe", name: windowsName);
+        // A Windows release renamed as a Linux one: its content (Microsoft.Spark.Worker.exe) wins over the name.
+        var renamedWindows = FakeWorkerRelease.Write(p.PathOf("downloads/renamed"), "2.3.1", ".zip", executable: "Microsoft.Spark.Worker.exe",
+            name: "Microsoft.Spark.Worker.net8.0.linux-x64-2.3.1.zip");
+        var linux = FakeWorkerRelease.Write(p.PathOf("downloads/linux"), "2.3.1");
+        var cases = new[]
+        {
+            (windows, "linux-x64", "release for win-x64 (read from its file name"),
+            (renamedWindows, "linux-x64", "read from its content: its worker executable is Microsoft.Spark.Worker.exe"),
+            (linux, "linux-arm64", "release for linux-x64"),
+        };
+        foreach (var (archive, clusterRid, text) in cases)
+        {
+            var r = p.Build("App/App.csproj", "-p:SparkWorkerArchive=" + archive, "-p:SparkClusterRuntimeIdentifier=" + clusterRid).AssertFailure();
+            var diagnostic = Assert.Single(r.Diagnostics("SSHIP0020"));
+            Assert.Contains(archive, diagnostic);
+            Assert.Contains(text, diagnostic);
+            Assert.Contains($"runtime {clusterRid} (SparkClusterRuntimeIdentifier)", diagnostic);
+            Assert.Contains($"Download the release for {clusterRid}", diagnostic);
+            Assert.Contains("Nothing was written", diagnostic);
+            Assert.False(Directory.Exists(p.PathOf("App/bin/Debug/net8.0/spark-bundle")), "a bundle was written");
+            Assert.False(File.Exists(p.PathOf("App/bin/Debug/net8.0/App.dll")), "the app was compiled into bin/");
+            Assert.False(File.Exists(p.PathOf("App/obj/Debug/net8.0/sparkship/identity.txt")), "an identity was written");
+        }
+
+        // What the user who renamed a Linux download expects: no runtime in the name is no error, its content says Linux.
+        var renamedLinux = FakeWorkerRelease.Write(p.PathOf("downloads/mine"), "2.3.1", name: "worker.tar.gz");
+        p.Build("App/App.csproj", "-p:SparkWorkerArchive=" + renamedLinux).AssertSuccess();
+        Assert.Contains($"WorkerArchive = \"{renamedLinux}\";", p.Read("App/obj/Debug/net8.0/SparkBundle.g.cs"));
+        // The Windows release where the executors do run Windows.
+        p.Build("App/App.csproj", "-p:SparkWorkerArchive=" + windows, "-p:SparkClusterRuntimeIdentifier=win-x64").AssertSuccess();
+    }
 }

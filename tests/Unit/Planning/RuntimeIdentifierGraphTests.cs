@@ -80,4 +80,15 @@ public sealed class RuntimeIdentifierGraphTests : IDisposable
         var graph = _dir.Write("other.json", """{ "supports": {} }""");
         Assert.Equal(new[] { "win-x64", "win", "any" }, RuntimeIdentifierGraph.FallbackChain("win-x64", graph));
     }
+
+    [Fact]
+    public void Known_runtimes_are_the_graph_keys_or_without_a_graph_a_dotnet_os()
+    {
+        Assert.True(RuntimeIdentifierGraph.IsKnown("linux-x64", DotnetInstall.RidGraph));
+        Assert.True(RuntimeIdentifierGraph.IsKnown("win-x64", DotnetInstall.RidGraph));
+        Assert.False(RuntimeIdentifierGraph.IsKnown("mycluster", DotnetInstall.RidGraph));
+        Assert.False(RuntimeIdentifierGraph.IsKnown("", DotnetInstall.RidGraph));
+        Assert.True(RuntimeIdentifierGraph.IsKnown("osx-arm64", null));
+        Assert.False(RuntimeIdentifierGraph.IsKnown("mycluster-x64", null));
+    }
 }
