@@ -66,6 +66,12 @@ internal sealed class Benchmark
         var machine = Machine.Describe(_p, _repo);
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, {machine.MemoryGiB} GiB, dotnet {machine.Dotnet}");
         PrepareSdk();
+        if (_o.CreateTrees)
+        {
+            var trees = new[] { Tree(AppSize.Small, "sdk"), Tree(AppSize.Small, "plain") };
+            Say($"created and built {string.Join(" and ", trees.Select(t => t.Root))}; nothing measured");
+            return;
+        }
         PrepareEmptySdk();
 
         bool large = _o.Large;

@@ -19,6 +19,8 @@ internal sealed class Options
           --feed DIR --sdk-version V
                                use an SDK already packed into DIR with version V instead of packing src/
           --no-node-reuse      build with -nr:false (the default measures with MSBuild's default node reuse)
+          --create-trees       only create the small app's trees (with and without SparkShip) in the work
+                               folder and build each once; nothing is measured (to look at them, or test them)
           --repo DIR           repository root (default: found above the current folder)
         """;
 
@@ -33,6 +35,7 @@ internal sealed class Options
     public string? Feed { get; private set; }
     public string? SdkVersion { get; private set; }
     public bool NoNodeReuse { get; private set; }
+    public bool CreateTrees { get; private set; }
     public string? Repo { get; private set; }
     public bool Help { get; private set; }
 
@@ -67,6 +70,7 @@ internal sealed class Options
                 case "--feed": o.Feed = Path.GetFullPath(Value()); break;
                 case "--sdk-version": o.SdkVersion = Value(); break;
                 case "--no-node-reuse": o.NoNodeReuse = true; break;
+                case "--create-trees": o.CreateTrees = true; break;
                 case "--repo": o.Repo = Path.GetFullPath(Value()); break;
                 case "-h": case "--help": o.Help = true; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
