@@ -12,8 +12,8 @@ internal sealed record Package(string Id, string Version);
 /// <c>&lt;Sdk Name="SparkShip.Sdk" /&gt;</c> on App (or, as a baseline that pays NuGet's SDK resolver too, an empty
 /// MSBuild SDK in its place). The trees of one size are identical except for that line, so a ratio between them is
 /// the cost of SparkShip and nothing else. Each tree has its own global.json (pinning the packed SDK),
-/// nuget.config (the feed, then the package source) and an empty Directory.Build.props (so nothing of the
-/// repository's build settings leaks in).
+/// nuget.config (the feed, then the package source) and Directory.Build.* files of its own (so nothing of the
+/// repository's build settings or git state leaks in).
 /// </summary>
 internal sealed class AppTree
 {
@@ -90,7 +90,16 @@ internal sealed class AppTree
             </configuration>
             """);
         // Stop MSBuild's walk up the folders: nothing of the repository's build settings applies to these trees.
-        Write("Directory.Build.props", "<Project />\n");
+        // Nor its git state: the trees live inside the repository (bench/.cache/work), and the .NET SDK's Source Link
+        // would put the repository's HEAD commit into every assembly (AssemblyInformationalVersion "1.0.0+<commit>"),
+        // so a commit made during a run recompiles every tree and rewrites the bundle in a "no-op" build.
+        Write("Directory.Build.props", """
+            <Project>
+              <PropertyGroup>
+                <EnableSourceControlManagerQueries>false</EnableSourceControlManagerQueries>
+              </PropertyGroup>
+            </Project>
+            """);
         Write("Directory.Build.targets", "<Project />\n");
         Write("Directory.Packages.props", "<Project />\n");
 

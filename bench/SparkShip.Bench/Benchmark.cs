@@ -66,6 +66,12 @@ internal sealed class Benchmark
         var machine = Machine.Describe(_p, _repo);
         Say($"machine: {machine.Cores} cores, {machine.Cpu}, {machine.MemoryGiB} GiB, dotnet {machine.Dotnet}");
         PrepareSdk();
+        if (_o.CreateTrees)
+        {
+            var trees = new[] { Tree(AppSize.Small, "sdk"), Tree(AppSize.Small, "plain") };
+            Say($"created and built {string.Join(" and ", trees.Select(t => t.Root))}; nothing measured");
+            return;
+        }
         PrepareEmptySdk();
 
         bool large = _o.Large;
@@ -74,16 +80,18 @@ internal sealed class Benchmark
 
         if (_o.Only.Contains("noop"))
         {
-            NoOpBuild(AppSize.Small);
+            if (!_o.SkipSmall) NoOpBuild(AppSize.Small);
             if (large) NoOpBuild(AppSize.Large);
         }
         if (_o.Only.Contains("edit"))
         {
-            EditBuild(AppSize.Small, _o.RepsOr(7));
+            if (!_o.SkipSmall) EditBuild(AppSize.Small, _o.RepsOr(7));
             if (large) EditBuild(AppSize.Large, _o.RepsOr(3));
         }
         if (_o.Only.Contains("full")) FullAndAppOnlyBundle(bundleSize);
         if (_o.Only.Contains("attach")) Attach(bundleSize);
+        // Last: its publishes for a runtime identifier restore the trees for it, which the build scenarios must not see.
+        if (_o.Only.Contains("submit")) ClusterSubmission(bundleSize);
 
         _notes.Add(_o.NoNodeReuse
             ? "Node reuse off (-nr:false) and no compiler server (UseSharedCompilation=false): every build starts MSBuild and csc cold."
@@ -546,6 +554,63 @@ internal sealed class Benchmark
             "--artifacts-path", artifacts, "-p:SparkShipShimDir=" + shim + Path.DirectorySeparatorChar,
         }), _work);
         return Directory.EnumerateFiles(Path.Combine(artifacts, "bin"), "AttachProbe.dll", SearchOption.AllDirectories).Single();
+    }
+
+    // ───────────────────────────── scenario 6: what a cluster-mode submission ships ─────────────────────────────
+
+    private const string ClusterRid = "linux-x64";
+
+    /// <summary>
+    /// Sizes, not times (one measurement each: the bytes are deterministic). Ours: the driver archive of the publish the
+    /// README prescribes for cluster deploy modes, which the printed YARN command ships alone. Baselines: the documented
+    /// manual path on the same app without SparkShip (publish to a folder, zip it: what a user ships without SparkShip),
+    /// and the same zip of the SparkShip app's publish folder (spark-bundle/ included: the former manual path with it).
+    /// </summary>
+    private void ClusterSubmission(AppSize size)
+    {
+        var sdk = Tree(size, "sdk");
+        var plain = Tree(size, "plain");
+        Say($"cluster-mode submission, {Name(size)} app: `dotnet publish -r {ClusterRid} --self-contained false` with SparkShip, `-c Release -r {ClusterRid} --self-contained false -o out` + zip without");
+        var sdkOut = Path.Combine(sdk.Root, "out-" + ClusterRid);
+        if (Directory.Exists(sdkOut)) Directory.Delete(sdkOut, recursive: true);
+        var publish = _p.Run("dotnet", With(new List<string> { "publish", sdk.AppProject, "-r", ClusterRid, "--self-contained", "false", "-o", sdkOut }), sdk.Root);
+        var line = System.Text.RegularExpressions.Regex.Match(publish.Output, @"driver archive -> (\S+\.zip) \(");
+        if (!line.Success) throw new BenchException($"the publish of {sdk.Name} wrote no driver archive:\n{publish.Tail()}");
+        var driver = new FileInfo(line.Groups[1].Value);
+        int driverEntries;
+        using (var zip = ZipFile.OpenRead(driver.FullName)) driverEntries = zip.Entries.Count;
+        long bundle = Directory.EnumerateFiles(Path.Combine(sdkOut, "spark-bundle"), "*.zip").Sum(f => new FileInfo(f).Length);
+
+        var plainOut = Path.Combine(plain.Root, "out-" + ClusterRid);
+        if (Directory.Exists(plainOut)) Directory.Delete(plainOut, recursive: true);
+        _p.Run("dotnet", With(new List<string> { "publish", plain.AppProject, "-c", "Release", "-r", ClusterRid, "--self-contained", "false", "-o", plainOut }), plain.Root);
+        long manual = ZipWhole(plainOut, Path.Combine(plain.Root, "out-" + ClusterRid + ".zip"));
+        long sdkZip = ZipWhole(sdkOut, Path.Combine(sdk.Root, "out-" + ClusterRid + ".zip"));
+        Say($"  driver archive {driver.Length / 1e6:0.00} MB ({driverEntries} entries), manual zip without SparkShip {manual / 1e6:0.00} MB, zip of the SparkShip publish folder {sdkZip / 1e6:0.00} MB");
+
+        string scenario = $"Cluster-mode submission size, {Name(size)} app (`dotnet publish -r {ClusterRid} --self-contained false`)";
+        string note = string.Create(CultureInfo.InvariantCulture,
+            $"driver archive {driver.Length:N0} B in {driverEntries} entries: the publish output (whose package assemblies the driver loads) and spark-bundle/ ({bundle:N0} B of layers, for the executors)");
+        _rows.Add(new ResultRow
+        {
+            Id = "6.1", Scenario = scenario,
+            Comparison = $"the driver archive (all the printed YARN command ships) vs the manual path without SparkShip: `dotnet publish -c Release -r {ClusterRid} --self-contained false -o out` + `zip -qr` of out/",
+            Unit = "MB", Ours = new Summary(new[] { driver.Length / 1e6 }), Baseline = new Summary(new[] { manual / 1e6 }), Note = note,
+        });
+        _rows.Add(new ResultRow
+        {
+            Id = "6.2", Scenario = scenario,
+            Comparison = "the driver archive vs `zip -qr` of the SparkShip app's publish folder (spark-bundle/ included: what `--archives` shipped by hand before the driver archive)",
+            Unit = "MB", Ours = new Summary(new[] { driver.Length / 1e6 }), Baseline = new Summary(new[] { sdkZip / 1e6 }),
+        });
+    }
+
+    /// <summary>`zip -qr` (its default level, 6) of a whole folder into a fresh file; returns its size in bytes.</summary>
+    private long ZipWhole(string folder, string zip)
+    {
+        if (File.Exists(zip)) File.Delete(zip);
+        _p.Run("zip", new[] { "-q", "-r", zip, "." }, folder);
+        return new FileInfo(zip).Length;
     }
 
     // ───────────────────────────── setup ─────────────────────────────

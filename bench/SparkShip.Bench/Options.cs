@@ -10,8 +10,9 @@ internal sealed class Options
 
           --smoke              tiny run: small app only, 1 repetition, no large app (for the smoke test; < 60 s)
           --reps N             repetitions of every build scenario (default: 10 no-op, 7 small-app edit, 3 large-app edit, 5 full bundle)
-          --only LIST          comma-separated subset of: noop,edit,full,attach (default: all)
+          --only LIST          comma-separated subset of: noop,edit,full,attach,submit (default: all)
           --skip-large         leave out the large app (scenarios that need it are skipped)
+          --skip-small         leave out the small app's no-op and edit scenarios (to add the large app's rows to a run of them)
           --out DIR            where latest.md and latest.json go (default: bench/results)
           --cache DIR          package cache, packed SDK, work trees (default: bench/.cache)
           --packages DIR       NUGET_PACKAGES of the benchmark's builds (default: <cache>/nuget)
@@ -19,13 +20,16 @@ internal sealed class Options
           --feed DIR --sdk-version V
                                use an SDK already packed into DIR with version V instead of packing src/
           --no-node-reuse      build with -nr:false (the default measures with MSBuild's default node reuse)
+          --create-trees       only create the small app's trees (with and without SparkShip) in the work
+                               folder and build each once; nothing is measured (to look at them, or test them)
           --repo DIR           repository root (default: found above the current folder)
         """;
 
     public bool Smoke { get; private set; }
     public int? Reps { get; private set; }
-    public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase) { "noop", "edit", "full", "attach" };
+    public HashSet<string> Only { get; } = new(StringComparer.OrdinalIgnoreCase) { "noop", "edit", "full", "attach", "submit" };
     public bool SkipLarge { get; private set; }
+    public bool SkipSmall { get; private set; }
     public string? Out { get; private set; }
     public string? Cache { get; private set; }
     public string? Packages { get; private set; }
@@ -33,6 +37,7 @@ internal sealed class Options
     public string? Feed { get; private set; }
     public string? SdkVersion { get; private set; }
     public bool NoNodeReuse { get; private set; }
+    public bool CreateTrees { get; private set; }
     public string? Repo { get; private set; }
     public bool Help { get; private set; }
 
@@ -60,6 +65,7 @@ internal sealed class Options
                     o.Only.IntersectWith(wanted);
                     break;
                 case "--skip-large": o.SkipLarge = true; break;
+                case "--skip-small": o.SkipSmall = true; break;
                 case "--out": o.Out = Path.GetFullPath(Value()); break;
                 case "--cache": o.Cache = Path.GetFullPath(Value()); break;
                 case "--packages": o.Packages = Path.GetFullPath(Value()); break;
@@ -67,6 +73,7 @@ internal sealed class Options
                 case "--feed": o.Feed = Path.GetFullPath(Value()); break;
                 case "--sdk-version": o.SdkVersion = Value(); break;
                 case "--no-node-reuse": o.NoNodeReuse = true; break;
+                case "--create-trees": o.CreateTrees = true; break;
                 case "--repo": o.Repo = Path.GetFullPath(Value()); break;
                 case "-h": case "--help": o.Help = true; break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'");
