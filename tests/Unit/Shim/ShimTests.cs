@@ -75,6 +75,9 @@ public sealed class ShimTests : IDisposable
         Assert.True(plan.IsAttached("/opt/mine, ./A.app-1"));
         Assert.False(plan.IsAttached("/opt/mine"));
         Assert.Equal("hdfs:///x.zip#x,file:///b/A.app-1.zip#A.app-1", plan.CombineArchives("hdfs:///x.zip#x"));
+        // Shipped by the submission under spark.yarn.dist.archives (YARN's --archives): not registered again.
+        Assert.Equal("hdfs:///x.zip#x", plan.CombineArchives("hdfs:///x.zip#x",
+            SparkAttachPlan.SubmittedAliases("", "hdfs:///staging/A.app-1.zip#A.app-1")));
         // The same alias registered from elsewhere (a previous attach) is not registered twice.
         Assert.Equal("spark://d:1/files/A.app-1.zip#A.app-1", plan.CombineArchives("spark://d:1/files/A.app-1.zip#A.app-1"));
         Assert.Equal("A.app-1", SparkBundleNames.AliasOfSpec("/x/A.app-1.zip"));

@@ -45,8 +45,12 @@ namespace SparkShip.Runtime
         /// <summary>The user's DOTNET_ASSEMBLY_SEARCH_PATHS with ours appended (theirs first, never replaced, no duplicates).</summary>
         public string CombineSearchPath(string existing) => Append(existing, SearchPathEntries, e => e);
 
-        /// <summary>The user's spark.archives with ours appended (theirs kept; an alias already there is not added again).</summary>
-        public string CombineArchives(string existing) => Append(existing, ArchivesToRegister, SparkBundleNames.AliasOfSpec);
+        /// <summary>
+        /// The user's spark.archives with ours appended (theirs kept; an alias already there, or among
+        /// <paramref name="shippedElsewhere"/> (YARN's spark.yarn.dist.archives), is not added again).
+        /// </summary>
+        public string CombineArchives(string existing, IEnumerable<string> shippedElsewhere = null) =>
+            Append(existing, ArchivesToRegister, SparkBundleNames.AliasOfSpec, shippedElsewhere);
 
         /// <summary>
         /// The aliases a submission ships, from its spark.archives and spark.yarn.dist.archives values (YARN's
@@ -59,10 +63,11 @@ namespace SparkShip.Runtime
         public bool IsAttached(string searchPath) =>
             SearchPathEntries.All(e => Split(searchPath).Contains(e, StringComparer.Ordinal));
 
-        private static string Append(string existing, IEnumerable<string> ours, Func<string, string> key)
+        private static string Append(string existing, IEnumerable<string> ours, Func<string, string> key, IEnumerable<string> knownKeys = null)
         {
             var entries = Split(existing).ToList();
             var keys = new HashSet<string>(entries.Select(key), StringComparer.Ordinal);
+            if (knownKeys != null) keys.UnionWith(knownKeys);
             foreach (var entry in ours)
                 if (keys.Add(key(entry))) entries.Add(entry);
             return string.Join(",", entries);

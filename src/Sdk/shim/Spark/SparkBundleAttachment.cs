@@ -128,10 +128,10 @@ namespace SparkShip
                 }
                 IJvmBridge jvm = SparkEnvironment.JvmBridge;
                 var existing = GetSystemProperty(jvm, SparkConventions.ArchivesProperty);
-                var plan = PrepareAttachPlan(GetSystemProperty(jvm, "spark.master"),
-                    SparkAttachPlan.SubmittedAliases(existing, GetSystemProperty(jvm, SparkConventions.YarnArchivesProperty)));
+                var submitted = SparkAttachPlan.SubmittedAliases(existing, GetSystemProperty(jvm, SparkConventions.YarnArchivesProperty));
+                var plan = PrepareAttachPlan(GetSystemProperty(jvm, "spark.master"), submitted);
                 if (plan.ArchivesToRegister.Count > 0)
-                    jvm.CallStaticJavaMethod("java.lang.System", "setProperty", SparkConventions.ArchivesProperty, plan.CombineArchives(existing));
+                    jvm.CallStaticJavaMethod("java.lang.System", "setProperty", SparkConventions.ArchivesProperty, plan.CombineArchives(existing, submitted));
                 SetSearchPath(plan);
                 _registered = plan;
             }
