@@ -13,12 +13,8 @@ public static class RuntimeIdentifierGraph
 {
     public static IReadOnlyList<string> FallbackChain(string rid, string? graphPath)
     {
-        if (!string.IsNullOrEmpty(graphPath) && File.Exists(graphPath))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(graphPath!));
-            if (doc.RootElement.TryGetProperty("runtimes", out var runtimes) && runtimes.TryGetProperty(rid, out _))
-                return Expand(rid, runtimes);
-        }
+        if (RuntimesOf(graphPath) is { } runtimes && runtimes.TryGetProperty(rid, out _))
+            return Expand(rid, runtimes);
         return Guess(rid);
     }
 
@@ -29,14 +25,28 @@ public static class RuntimeIdentifierGraph
     public static bool IsKnown(string rid, string? graphPath)
     {
         if (string.IsNullOrEmpty(rid)) return false;
-        if (!string.IsNullOrEmpty(graphPath) && File.Exists(graphPath))
-        {
-            using var doc = JsonDocument.Parse(File.ReadAllBytes(graphPath!));
-            if (doc.RootElement.TryGetProperty("runtimes", out var runtimes))
-                return runtimes.TryGetProperty(rid, out _);
-        }
+        if (RuntimesOf(graphPath) is { } runtimes) return runtimes.TryGetProperty(rid, out _);
         var os = rid.Split('-')[0].ToLowerInvariant();
         return os is "win" or "linux" or "osx" or "freebsd" or "unix" or "illumos" or "solaris";
+    }
+
+    // The graph's "runtimes", parsed once per file version (one identify step asks several times; MSBuild's nodes live on).
+    private static readonly object Gate = new();
+    private static (string Path, long Length, DateTime Time, JsonElement? Runtimes)? _parsed;
+
+    private static JsonElement? RuntimesOf(string? graphPath)
+    {
+        if (string.IsNullOrEmpty(graphPath)) return null;
+        var file = new FileInfo(graphPath);
+        if (!file.Exists) return null;
+        lock (Gate)
+        {
+            if (_parsed is { } p && p.Path == file.FullName && p.Length == file.Length && p.Time == file.LastWriteTimeUtc) return p.Runtimes;
+            using var doc = JsonDocument.Parse(File.ReadAllBytes(file.FullName));
+            JsonElement? runtimes = doc.RootElement.TryGetProperty("runtimes", out var r) ? r.Clone() : null;
+            _parsed = (file.FullName, file.Length, file.LastWriteTimeUtc, runtimes);
+            return runtimes;
+        }
     }
 
     private static IReadOnlyList<string> Expand(string rid, JsonElement runtimes)

@@ -34,9 +34,6 @@ public static class WorkerReleaseRuntime
         @"^Microsoft\.Spark\.Worker\.(?<tfm>net(coreapp|standard)?\d+(\.\d+)*)\.(?<rid>[A-Za-z0-9][A-Za-z0-9._-]*?)-\d+\.\d+",
         RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
-    private static readonly Regex Executable = new(
-        @"^(\./)?Microsoft\.Spark\.Worker-[^/]+/Microsoft\.Spark\.Worker(?<exe>\.exe)?$", RegexOptions.CultureInvariant);
-
     /// <summary>The target framework and runtime identifier in a release's file name, or nulls.</summary>
     public static (string? Tfm, string? Rid) FromFileName(string fileName)
     {
@@ -50,7 +47,7 @@ public static class WorkerReleaseRuntime
         bool windows = false, unix = false;
         foreach (var name in entryNames)
         {
-            var match = Executable.Match(name.Replace('\\', '/'));
+            var match = SparkWorkerRelease.ExecutableEntry.Match(name.Replace('\\', '/'));
             if (!match.Success) continue;
             if (match.Groups["exe"].Success) windows = true; else unix = true;
         }

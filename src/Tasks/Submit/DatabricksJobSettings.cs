@@ -56,8 +56,7 @@ public static class DatabricksJobSettings
     {
         var value = (baseUri ?? "").Trim();
         if (value.Length == 0) return "it is empty, and a Databricks job can only name files the cluster reads";
-        int colon = value.IndexOf(':');
-        var scheme = colon > 0 ? value.Substring(0, colon).ToLowerInvariant() : "";
+        var scheme = SparkShip.Runtime.SparkWorkerRelease.SchemeOf(value) ?? "";
         if (!Schemes.Contains(scheme, StringComparer.Ordinal) || SparkSubmitCommandBuilder.CheckDeployBaseUri(value) != null)
             return $"'{value}' is not a dbfs: URI (or {string.Join(", ", Schemes.Skip(1).Select(s => s + ":"))} the cluster reads)";
         return null;

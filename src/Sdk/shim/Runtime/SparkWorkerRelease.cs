@@ -45,7 +45,8 @@ namespace SparkShip.Runtime
         };
 
         private static readonly Regex NameVersion = new Regex(@"^(?<prefix>.+?)-(?<version>\d+\.\d+(\.\d+){0,2}(-[0-9A-Za-z.-]+)?)$", RegexOptions.CultureInvariant);
-        private static readonly Regex ExecutableEntry = new Regex(@"^(\./)?Microsoft\.Spark\.Worker-(?<version>[^/]+)/Microsoft\.Spark\.Worker(\.exe)?$", RegexOptions.CultureInvariant);
+        /// <summary>The worker executable's entry in a release: its version, and "exe" on a Windows release.</summary>
+        public static readonly Regex ExecutableEntry = new Regex(@"^(\./)?Microsoft\.Spark\.Worker-(?<version>[^/]+)/Microsoft\.Spark\.Worker(?<exe>\.exe)?$", RegexOptions.CultureInvariant);
 
         /// <summary>The URI scheme of a value, lower case; null for a plain path (a one-letter "scheme" is a Windows drive).</summary>
         public static string SchemeOf(string spec)
