@@ -66,7 +66,7 @@ public sealed class PrintSparkSubmitCommand : SparkShipTask
             // The worker archive too, as the shim does in the user cache: the command's DOTNET_WORKER_DIR names it.
             if (WorkerArchive.Length > 0 && SparkWorkerRelease.IsLocal(WorkerArchive))
             {
-                localWorker = Path.Combine(LocalFolderRoot, SparkWorkerRelease.AliasOf(SparkWorkerRelease.FileNameOf(WorkerArchive)));
+                localWorker = Path.Combine(LocalFolderRoot, SparkWorkerRelease.AliasOfSpec(WorkerArchive));
                 try { FlatBundleCache.Ensure(SparkWorkerRelease.LocalPath(WorkerArchive), localWorker, SparkWorkerRelease.Extract, SparkWorkerRelease.EntryNames); }
                 catch (SparkBundleException e)
                 {

@@ -62,7 +62,7 @@ public static class BundleIdentityFile
         // Derived, for the targets and the printed command (SparkBundleWorkerArchive, SparkBundleWorkerDirectory): never read back.
         yield return Field("WorkerArchiveSpec", id.WorkerArchive.Length == 0 ? "" : SparkShip.Runtime.SparkWorkerRelease.ArchiveSpec(id.WorkerArchive));
         yield return Field("WorkerDirectory", id.WorkerArchive.Length == 0 ? ""
-            : SparkShip.Runtime.SparkWorkerRelease.ClusterDirectory(SparkShip.Runtime.SparkWorkerRelease.AliasOf(SparkShip.Runtime.SparkWorkerRelease.FileNameOf(id.WorkerArchive)), id.WorkerArchiveVersion));
+            : SparkShip.Runtime.SparkWorkerRelease.ClusterDirectory(SparkShip.Runtime.SparkWorkerRelease.AliasOfSpec(id.WorkerArchive), id.WorkerArchiveVersion));
     }
 
     // One line per value: a line break in a value (an assembly name cannot hold one, a folder name could) is dropped.

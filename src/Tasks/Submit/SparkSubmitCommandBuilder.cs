@@ -129,7 +129,7 @@ public static class SparkSubmitCommandBuilder
         if (!local) lines.Add("--deploy-mode " + (cluster ? "cluster" : "client"));
 
         bool worker = o.WorkerArchive.Length > 0;
-        var workerAlias = worker ? SparkWorkerRelease.AliasOf(SparkWorkerRelease.FileNameOf(o.WorkerArchive)) : "";
+        var workerAlias = worker ? SparkWorkerRelease.AliasOfSpec(o.WorkerArchive) : "";
         var workerLocal = worker && SparkWorkerRelease.IsLocal(o.WorkerArchive);
         var uploads = new List<string>();
         if (o.IncludeArchives && o.Archives.Count > 0 && local)

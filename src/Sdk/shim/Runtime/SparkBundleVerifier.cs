@@ -101,18 +101,19 @@ namespace SparkShip.Runtime
             {
                 var path = Path.Combine(info.BundleDirectory, name);
                 var file = new FileInfo(path);
-                if (!file.Exists && name == info.DependencyArchive && DriverArchiveOf(info) is FileInfo driver)
+                if (!file.Exists && name == info.DependencyArchive && IsUnpackedDriverArchive(info))
                 {
                     // Started from a driver archive that carries the dependency files itself (written without the
                     // layer, so that one submission ships them once): the executors get that archive instead.
+                    var driver = new FileInfo(DriverArchivePath(info));
+                    if (!driver.Exists)
+                        throw new SparkBundleException(SparkBundleException.MissingArchive,
+                            $"the Spark bundle archive '{path}' is missing, and so is the driver archive '{driver.FullName}' this app was unpacked from, " +
+                            "which carries the dependency files in its place: the executors get it. Keep the driver archive beside the folder it was unpacked into " +
+                            "(DotnetRunner does), or submit it as the printed command does.");
                     archives.Add(new VerifiedArchive(driver.Name, driver.FullName, driver.Length, driver.LastWriteTimeUtc));
                     continue;
                 }
-                if (!file.Exists && name == info.DependencyArchive && IsUnpackedDriverArchive(info))
-                    throw new SparkBundleException(SparkBundleException.MissingArchive,
-                        $"the Spark bundle archive '{path}' is missing, and so is the driver archive '{DriverArchivePath(info)}' this app was unpacked from, " +
-                        "which carries the dependency files in its place: the executors get it. Keep the driver archive beside the folder it was unpacked into " +
-                        "(DotnetRunner does), or submit it as the printed command does.");
                 if (!file.Exists)
                     throw new SparkBundleException(SparkBundleException.MissingArchive,
                         $"the Spark bundle archive '{path}' is missing: the app was built with it, but it is not next to the app any more. " +
@@ -134,7 +135,7 @@ namespace SparkShip.Runtime
         private static VerifiedWorkerArchive LocateWorker(SparkBundleInfo info, ICollection<string> submittedAliases)
         {
             if (string.IsNullOrEmpty(info.WorkerArchive)) return null;
-            var alias = SparkWorkerRelease.AliasOf(SparkWorkerRelease.FileNameOf(info.WorkerArchive));
+            var alias = SparkWorkerRelease.AliasOfSpec(info.WorkerArchive);
             if (submittedAliases != null && submittedAliases.Contains(alias))
                 return new VerifiedWorkerArchive(info.WorkerArchive, info.WorkerArchiveVersion, null, shippedBySubmission: true);
             if (!SparkWorkerRelease.IsLocal(info.WorkerArchive))
@@ -150,15 +151,9 @@ namespace SparkShip.Runtime
         }
 
         /// <summary>
-        /// The driver archive this app was unpacked from, if it was: DotnetRunner unzips "&lt;dir&gt;/&lt;name&gt;.zip" into
+        /// The driver archive this app would have been unpacked from: DotnetRunner unzips "&lt;dir&gt;/&lt;name&gt;.zip" into
         /// "&lt;dir&gt;/&lt;name&gt;/" and starts the apphost at its root, so the archive is the base folder's sibling.
         /// </summary>
-        private static FileInfo DriverArchiveOf(SparkBundleInfo info)
-        {
-            var zip = new FileInfo(DriverArchivePath(info));
-            return IsUnpackedDriverArchive(info) && zip.Exists ? zip : null;
-        }
-
         private static string DriverArchivePath(SparkBundleInfo info) =>
             Path.GetFullPath(info.BaseDirectory).TrimEnd(Path.DirectorySeparatorChar, Path.AltDirectorySeparatorChar) + ".zip";
 

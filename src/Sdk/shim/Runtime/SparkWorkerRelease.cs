@@ -136,7 +136,10 @@ namespace SparkShip.Runtime
         public static string ClusterDirectory(string alias, string version) => "./" + alias + "/" + FolderName(version);
 
         /// <summary>The spark.archives (or --archives) value of the worker archive: "uri#alias".</summary>
-        public static string ArchiveSpec(string spec) => Uri(spec) + "#" + AliasOf(FileNameOf(spec));
+        public static string ArchiveSpec(string spec) => Uri(spec) + "#" + AliasOfSpec(spec);
+
+        /// <summary>The alias of a SparkWorkerArchive value (a path or a URI): its file name's <see cref="AliasOf"/>.</summary>
+        public static string AliasOfSpec(string spec) => AliasOf(FileNameOf(spec));
 
         /// <summary>
         /// The version-specific variables the driver reads before DOTNET_WORKER_DIR, for Microsoft.Spark's version
