@@ -156,14 +156,12 @@ public static class SparkSubmitCommandBuilder
             }
             if (worker && (o.IncludeArchives || (shipping != DriverArchiveShipping.None && workerLocal)))
             {
-                string uri;
                 if (workerLocal && shipping == DriverArchiveShipping.FromBaseUri)
                 {
-                    uri = UnderBaseUri(o.DeployBaseUri, Uri.EscapeDataString(SparkWorkerRelease.FileNameOf(o.WorkerArchive)));
+                    shipped.Add(UnderBaseUri(o.DeployBaseUri, Uri.EscapeDataString(SparkWorkerRelease.FileNameOf(o.WorkerArchive))) + "#" + workerAlias);
                     uploads.Add(SparkWorkerRelease.LocalPath(o.WorkerArchive));
                 }
-                else uri = SparkWorkerRelease.Uri(o.WorkerArchive);
-                shipped.Add(uri + "#" + workerAlias);
+                else shipped.Add(SparkWorkerRelease.ArchiveSpec(o.WorkerArchive));
                 // The shim sets it itself; without the shim the command must.
                 if (o.IncludeArchives)
                     driverEnvironment.Add(SparkWorkerRelease.DirectoryVariable + "=" + SparkWorkerRelease.ClusterDirectory(workerAlias, o.WorkerArchiveVersion));
